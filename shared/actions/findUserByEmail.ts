@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { email } from '../validation';
+import { defineAction, emailField, segment } from './define';
+import { asObject } from './normalize';
+
+export const findUserByEmail = defineAction({
+  id: 'findUserByEmail',
+  resource: 'user',
+  operation: 'findByEmail',
+  label: 'Find User by Email',
+  description: 'Looks a user up by email. Needs the Enterprise plan; limited to 4 requests per second.',
+  fields: [emailField],
+  schema: z.strictObject({ email: email() }),
+  request: (input) => ({ method: 'GET', path: `/v1/users/find-by-mail/${segment(input.email)}` }),
+  normalize: (body) => asObject(body),
+  destructive: false,
+  rateLimited: true,
+  safeToRetry: true,
+  // [D] Not found is a 404.
+  notFound: (input) => `Memberspot has no user with the email ${input.email}.`,
+});

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { email, flag, text } from '../validation';
+import { defineAction, emailField, orderIdField } from './define';
+import { asObject } from './normalize';
+
+export const revokeOrderAccess = defineAction({
+  id: 'revokeOrderAccess',
+  resource: 'order',
+  operation: 'revoke',
+  label: 'Revoke Order Access',
+  makeModule: 'Revoke Order Access',
+  description:
+    'Deactivates every access that was granted with this order number (e.g. on a refund or a cancelled subscription). ' +
+    'Progress is kept; set Active to true to re-activate.',
+  fields: [
+    emailField,
+    orderIdField,
+    {
+      name: 'active',
+      label: 'Active',
+      type: 'boolean',
+      required: false,
+      default: false,
+      description: "False deactivates the order's access (the usual choice); true re-activates it",
+    },
+  ],
+  schema: z.strictObject({
+    email: email(),
+    orderId: text("the shop's order number", 200),
+    active: flag().default(false),
+  }),
+  request: (input) => ({
+    method: 'POST',
+    path: '/v1/users/set-order-state',
+    body: { email: input.email, orderId: input.orderId, active: input.active },
+  }),
+  normalize: (body, input) => ({
+    success: true,
+    email: input.email,
+    orderId: input.orderId,
+    active: input.active,
+    response: asObject(body),
+  }),
+  destructive: false,
+  rateLimited: false,
+  safeToRetry: true,
+  notFound: (input) => `Memberspot has no access granted with the order ID "${input.orderId}" for ${input.email}.`,
+});

@@ -1,0 +1,32 @@
+/**
+ * The Memberspot core: a host-independent client for Memberspot's REST API, used by the n8n and
+ * Node-RED nodes and usable on its own (an n8n Code node, a Node-RED function node, a script):
+ *
+ *   const { createClient } = require('@memberflow/n8n-nodes-memberspot');
+ *   const memberspot = createClient({ apiKey: process.env.MEMBERSPOT_API_KEY });
+ *   await memberspot.execute('grantAccess', { email: 'anna@example.com', accessId: 'off_basic' });
+ */
+export { createClient, DEFAULT_BASE_URL } from './client';
+export type { ClientOptions, ExecuteOptions, ListAllOptions, MemberspotClient, RetryEvent, RetryOptions } from './client';
+export { actions, actionList, isActionId } from './actions';
+export type { ActionInput, ActionOutput, Actions, AnyAction } from './actions';
+export {
+  ApiError,
+  AuthenticationError,
+  ClientClosedError,
+  MemberspotError,
+  NetworkError,
+  NotFoundError,
+  RateLimitError,
+  Redactor,
+  TimeoutError,
+  ValidationError,
+} from './errors';
+export type { FieldIssue, MemberspotErrorCode } from './errors';
+export { accountId, limiterFor, DEFAULT_REQUESTS_PER_SECOND } from './limiter';
+export type { LimiterOptions } from './limiter';
+export { TransportError, parseBody } from './transport';
+export type { Transport, TransportRequest, TransportResponse } from './transport';
+export { UndiciTransport } from './undiciTransport';
+export type { UndiciTransportOptions } from './undiciTransport';
+export type * from './types';

@@ -1,0 +1,119 @@
+import { Pool, errors } from 'undici';
+import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from './transport';
+
+export interface UndiciTransportOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Time to establish a connection, in ms (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Keep-alive connections per origin (default 8). */
+  connections?: number;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+interface SharedPool {
+  pool: Pool;
+  users: number;
+}
+
+/** One keep-alive pool per origin and connection settings, shared by every transport in the process. */
+const pools = new Map<string, SharedPool>();
+
+function acquirePool(origin: string, connections: number, connectTimeoutMs: number): { key: string; pool: Pool } {
+  const key = `${origin}|${connections}|${connectTimeoutMs}`;
+  let shared = pools.get(key);
+  if (!shared || shared.pool.destroyed || shared.pool.closed) {
+    shared = {
+      pool: new Pool(origin, { connections, connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 30_000 }),
+      users: 0,
+    };
+    pools.set(key, shared);
+  }
+  shared.users += 1;
+  return { key, pool: shared.pool };
+}
+
+async function releasePool(key: string, pool: Pool): Promise<void> {
+  const shared = pools.get(key);
+  if (!shared || shared.pool !== pool) return;
+  shared.users -= 1;
+  if (shared.users > 0) return;
+  pools.delete(key);
+  await pool.close().catch(() => pool.destroy());
+}
+
+/** Sends requests with undici over a keep-alive pool, adding `X-API-KEY` and the JSON headers. */
+export class UndiciTransport implements Transport {
+  private readonly basePath: string;
+  private readonly poolKey: string;
+  private readonly pool: Pool;
+  private readonly headers: () => Record<string, string>;
+  private closed = false;
+
+  constructor(options: UndiciTransportOptions) {
+    const url = new URL(options.baseUrl);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new TypeError(`The base URL must start with https:// or http://, not ${url.protocol}`);
+    }
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    const { key, pool } = acquirePool(url.origin, options.connections ?? 8, options.connectTimeoutMs ?? 10_000);
+    this.poolKey = key;
+    this.pool = pool;
+    // A closure, not a property: the key must not show up when the transport is logged or inspected.
+    const apiKey = options.apiKey;
+    this.headers = () => ({ 'x-api-key': apiKey, accept: 'application/json' });
+  }
+
+  async request(request: TransportRequest): Promise<TransportResponse> {
+    if (this.closed) throw new TransportError('network', 'The transport is closed', 'CLOSED');
+    const hasBody = request.body !== undefined;
+    const headers: Record<string, string> = { ...request.headers, ...this.headers() };
+    if (hasBody) headers['content-type'] = 'application/json';
+    // undici's own timeouts tick coarsely (about a second); an abort signal keeps short timeouts exact.
+    const timeout = AbortSignal.timeout(request.timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    try {
+      const response = await this.pool.request({
+        method: request.method,
+        path: this.basePath + request.path,
+        headers,
+        body: hasBody ? JSON.stringify(request.body) : undefined,
+        headersTimeout: request.timeoutMs,
+        bodyTimeout: request.timeoutMs,
+        signal,
+      });
+      const text = await response.body.text();
+      const responseHeaders: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return { status: response.statusCode, headers: responseHeaders, body: parseBody(text) };
+    } catch (error) {
+      if (timeout.aborted && !request.signal?.aborted) {
+        throw new TransportError('timeout', `No answer within ${request.timeoutMs} ms`, 'TIMEOUT');
+      }
+      throw toTransportError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await releasePool(this.poolKey, this.pool);
+  }
+}
+
+function toTransportError(error: unknown): TransportError {
+  if (error instanceof TransportError) return error;
+  const err = error as { code?: string; message?: string; name?: string; cause?: { code?: string; message?: string } };
+  const code = err.code ?? err.cause?.code;
+  if ((code && TIMEOUT_CODES.has(code)) || err.name === 'TimeoutError') {
+    return new TransportError('timeout', err.message ?? 'Timed out', code);
+  }
+  if (error instanceof errors.RequestAbortedError || err.name === 'AbortError') {
+    return new TransportError('network', 'The request was aborted', code ?? 'ABORTED');
+  }
+  const detail = err.cause?.message && err.cause.message !== err.message ? `${err.message} (${err.cause.message})` : err.message;
+  return new TransportError('network', detail ?? String(error), code);
+}

@@ -1,0 +1,78 @@
+/**
+ * Bad input is refused before anything is sent, with an error that names the field.
+ */
+import { actions, ValidationError } from '../../shared';
+import { rejectionOf, useSandbox } from '../helpers/sandbox';
+
+const env = useSandbox();
+
+beforeEach(() => env.sandbox.clearLog());
+afterEach(() => expect(env.requests()).toEqual([]));
+
+const cases: Array<[string, keyof typeof actions, unknown, string[]]> = [
+  ['missing email and access id', 'grantAccess', {}, ['email', 'accessId']],
+  ['malformed email', 'grantAccess', { email: 'not-an-email', accessId: 'off_basic' }, ['email']],
+  ['email with a line break', 'grantAccess', { email: 'a@example.com\r\nX-Evil: 1', accessId: 'off_basic' }, ['email']],
+  ['email with dot segments', 'findUserByEmail', { email: 'a/../../offers@x.de' }, ['email']],
+  ['email as a number', 'findUserByEmail', { email: 42 }, ['email']],
+  ['blank access id', 'revokeAccess', { email: 'a@example.com', accessId: '   ' }, ['accessId']],
+  ['access id with a slash', 'deleteAccess', { email: 'a@example.com', accessId: 'off/../x' }, ['accessId']],
+  ['active not a boolean', 'revokeAccess', { email: 'a@example.com', accessId: 'x', active: 'yes' }, ['active']],
+  ['unknown field (typo)', 'grantAccess', { email: 'a@example.com', accessID: 'x' }, ['accessId', 'accessID']],
+  ['empty email list', 'deleteUsers', { emails: [] }, ['emails']],
+  ['bad email in list', 'deleteUsers', { emails: ['ok@example.com', 'bad'] }, ['emails.1']],
+  ['emails not a list', 'deleteUsers', { emails: { a: 1 } }, ['emails']],
+  ['properties not an object', 'setCustomProperties', { email: 'a@example.com', properties: 'x' }, ['properties']],
+  ['property value an object', 'setCustomProperties', { email: 'a@example.com', properties: { cp_phone: { a: 1 } } }, ['properties.cp_phone']],
+  ['no properties', 'setCustomProperties', { email: 'a@example.com', properties: {} }, ['properties']],
+  ['uid dot segment', 'getLoginToken', { uid: '..' }, ['uid']],
+  ['exam id with a slash', 'getExamResults', { examId: '../users' }, ['examId']],
+  ['bad date', 'setOfferExpiration', { email: 'a@example.com', accessId: 'x', expiresAt: 'next week' }, ['expiresAt']],
+  ['page length out of range', 'listUsers', { pageLength: 0 }, ['pageLength']],
+  ['1 MB order id', 'grantAccess', { email: 'a@example.com', accessId: 'x', orderId: 'x'.repeat(1_000_000) }, ['orderId']],
+  ['api call to another host', 'apiCall', { path: 'https://evil.example.com/v1/offers' }, ['path']],
+  ['api call protocol-relative', 'apiCall', { path: '//evil.example.com/v1/offers' }, ['path']],
+  ['api call backslash trick', 'apiCall', { path: '/\\evil.example.com/v1/offers' }, ['path']],
+  ['api call dot segments', 'apiCall', { path: '/v1/../admin' }, ['path']],
+  ['api call invalid JSON body', 'apiCall', { method: 'POST', path: '/v1/x', body: '{oops' }, ['body']],
+  ['api call body with GET', 'apiCall', { method: 'GET', path: '/v1/offers', body: { a: 1 } }, ['body']],
+  ['api call header injection', 'apiCall', { path: '/v1/offers', headers: { 'X-A': 'v\r\nX-API-KEY: other' } }, ['headers.X-A']],
+  ['api call overriding the key header', 'apiCall', { path: '/v1/offers', headers: { 'x-api-key': 'other' } }, ['headers.x-api-key']],
+  ['api call unknown method', 'apiCall', { method: 'TRACE', path: '/v1/offers' }, ['method']],
+];
+
+describe.each(cases)('%s', (_name, actionId, input, fields) => {
+  it(`is refused naming ${fields.join(', ')}`, async () => {
+    const error = await rejectionOf(env.client().execute(actionId, input));
+    expect(error).toBeInstanceOf(ValidationError);
+    const validation = error as unknown as ValidationError;
+    expect(validation.code).toBe('VALIDATION');
+    expect(validation.attempts).toBe(0);
+    for (const field of fields) expect(validation.message).toContain(field);
+    expect(validation.fields.some((f) => fields.includes(f))).toBe(true);
+    expect(validation.hint).toMatch(/Nothing was sent/);
+    expect(validation.message.length).toBeLessThan(2000);
+  });
+});
+
+it('names the action in the message', async () => {
+  const error = await rejectionOf(env.client().execute('grantAccess', { accessId: 'x' }));
+  expect(error.message).toMatch(/^Invalid input for Grant Access: email: is required/);
+});
+
+it('refuses an unknown action id', async () => {
+  const error = await rejectionOf(env.client().execute('grantAcess' as never, {}));
+  expect(error).toBeInstanceOf(ValidationError);
+  expect(error.message).toContain('"grantAcess" is not a Memberspot action');
+});
+
+it('validate() checks without sending', () => {
+  const client = env.client();
+  expect(client.validate('grantAccess', { email: ' a@example.com ', accessId: 'off_basic' })).toEqual({ email: 'a@example.com', accessId: 'off_basic' });
+  expect(() => client.validate('apiCall', { path: 'http://evil.example.com/' })).toThrow(ValidationError);
+});
+
+it('refuses a client without a key or with a bad base URL', () => {
+  expect(() => env.client({ apiKey: '' })).toThrow(/apiKey: is required/);
+  expect(() => env.client({ baseUrl: 'ftp://example.com' })).toThrow(/baseUrl/);
+});
