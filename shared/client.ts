@@ -126,7 +126,7 @@ class Client implements MemberspotClient {
       new UndiciTransport({ baseUrl: this.baseUrl, apiKey, connectTimeoutMs: options.connectTimeoutMs });
     // Every waiting call listens to this signal; hundreds may wait in a bulk run, which is not a leak.
     setMaxListeners(0, this.closing.signal);
-    this.limiter = limiterFor(this.baseUrl, apiKey, options);
+    this.limiter = limiterFor(this.baseUrl, apiKey);
     this.unregister = this.limiter.register(options.requestsPerSecond);
   }
 
@@ -207,6 +207,9 @@ class Client implements MemberspotClient {
   ): Promise<TransportResponse> {
     const lane: Lane = action.rateLimited ? 'limited' : 'general';
     const safeToRetry = typeof action.safeToRetry === 'function' ? action.safeToRetry(input) : action.safeToRetry;
+    // Waiting (for the limiter, between retries) ends on close or on the caller's signal. A request in
+    // flight is only aborted by the caller's signal; on close the caller is answered at once and the
+    // request's late answer ignored, so that closing one client never cuts another's shared connection.
     const abort = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
     const path = withQuery(request.path, request.query);
     const context = { actionId: action.id };
@@ -224,7 +227,7 @@ class Client implements MemberspotClient {
             headers: request.headers ?? {},
             body: request.body,
             timeoutMs: this.timeoutMs,
-            signal: abort,
+            signal,
           });
         });
         response = await untilAborted(scheduled, abort);

@@ -30,3 +30,7 @@ export type { Transport, TransportRequest, TransportResponse } from './transport
 export { UndiciTransport } from './undiciTransport';
 export type { UndiciTransportOptions } from './undiciTransport';
 export type * from './types';
+export { buildInput, describeError, pickerOptions, resourceLabels } from './hosts';
+export type { PickerOption } from './hosts';
+export { AUTH_TEST_EVENT, eventName, handleWebhook, parseEventFilter, SECRET_HEADER, SECRET_QUERY_PARAMETER } from './webhook';
+export type { WebhookDecision, WebhookOptions, WebhookRequest } from './webhook';

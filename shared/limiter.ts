@@ -6,8 +6,8 @@
  * - `limited`: the endpoints Memberspot limits to N requests per second (default 4). Requests are spaced
  *   slightly wider than 1000/N ms, so that no 1-second window at the server ever sees more than N even
  *   with a little network jitter, while using about 97% of the limit.
- * - `general`: everything else, bounded only in concurrency.
- * A 429 slows the lane down; successes bring it back to its base pace.
+ * - `general`: everything else, sent at once (the transport's connection pool bounds concurrency).
+ * A 429 slows a lane down (the general lane then spaces requests too); successes bring it back.
  */
 import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
@@ -17,12 +17,9 @@ export type Lane = 'limited' | 'general';
 export interface LimiterOptions {
   /** Requests per second on rate-limited endpoints (default 4, Memberspot's documented limit). */
   requestsPerSecond?: number;
-  /** Requests in flight at once on other endpoints (default 4). */
-  concurrency?: number;
 }
 
 export const DEFAULT_REQUESTS_PER_SECOND = 4;
-const DEFAULT_CONCURRENCY = 4;
 /** Spacing margin: 3% wider than 1000/N ms. */
 const SPACING_MARGIN = 1.03;
 const MAX_SPACING_MS = 10_000;
@@ -40,16 +37,21 @@ export function accountId(baseUrl: string, apiKey: string): string {
 }
 
 class LaneState {
-  readonly limiter: Bottleneck;
+  /** Created on first need: an unthrottled lane sends directly, without bottleneck's scheduling cost. */
+  private limiter?: Bottleneck;
   spacing: number;
+  /** The spacing of the last slow-down's first step; below it a lane goes straight back to its base. */
+  private floor = 0;
   private streak = 0;
 
-  constructor(
-    private baseSpacing: number,
-    maxConcurrent: number | null,
-  ) {
+  constructor(private baseSpacing: number) {
     this.spacing = baseSpacing;
-    this.limiter = new Bottleneck({ minTime: baseSpacing, maxConcurrent });
+  }
+
+  schedule<T>(task: () => Promise<T>): Promise<T> {
+    if (this.spacing === 0) return task();
+    this.limiter ??= new Bottleneck({ minTime: this.spacing, maxConcurrent: null });
+    return this.limiter.schedule(task);
   }
 
   setBase(spacing: number): void {
@@ -60,6 +62,7 @@ class LaneState {
 
   slowDown(floor: number): void {
     this.streak = 0;
+    this.floor = floor;
     this.apply(Math.min(MAX_SPACING_MS, Math.max(floor, Math.ceil(this.spacing * 1.5))));
   }
 
@@ -69,13 +72,13 @@ class LaneState {
     if (this.streak < RECOVERY_STREAK) return;
     this.streak = 0;
     const next = Math.floor(this.spacing / 1.25);
-    this.apply(next <= this.baseSpacing ? this.baseSpacing : next);
+    this.apply(next < Math.max(this.floor, this.baseSpacing) ? this.baseSpacing : next);
   }
 
   private apply(spacing: number): void {
     if (spacing === this.spacing) return;
     this.spacing = spacing;
-    this.limiter.updateSettings({ minTime: spacing });
+    this.limiter?.updateSettings({ minTime: spacing });
   }
 }
 
@@ -84,13 +87,10 @@ export class AccountLimiter {
   private readonly rates = new Map<symbol, number>();
   private requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
 
-  constructor(
-    readonly id: string,
-    options: LimiterOptions = {},
-  ) {
+  constructor(readonly id: string) {
     this.lanes = {
-      limited: new LaneState(spacingFor(this.requestsPerSecond), null),
-      general: new LaneState(0, options.concurrency ?? DEFAULT_CONCURRENCY),
+      limited: new LaneState(spacingFor(this.requestsPerSecond)),
+      general: new LaneState(0),
     };
   }
 
@@ -105,7 +105,7 @@ export class AccountLimiter {
   }
 
   schedule<T>(lane: Lane, task: () => Promise<T>): Promise<T> {
-    return this.lanes[lane].limiter.schedule(task);
+    return this.lanes[lane].schedule(task);
   }
 
   /** A 429 came back: space this lane's requests wider. */
@@ -162,12 +162,12 @@ function registry(): Registry {
  * The shared limiter of an account. It is kept for the life of the process (it is small), so that a
  * client created for the next execution still sees the pace of the one before.
  */
-export function limiterFor(baseUrl: string, apiKey: string, options: LimiterOptions = {}): AccountLimiter {
+export function limiterFor(baseUrl: string, apiKey: string): AccountLimiter {
   const id = accountId(baseUrl, apiKey);
   const limiters = registry();
   let limiter = limiters.get(id);
   if (!limiter) {
-    limiter = new AccountLimiter(id, options);
+    limiter = new AccountLimiter(id);
     limiters.set(id, limiter);
   }
   return limiter;

@@ -10,6 +10,7 @@ export interface UndiciTransportOptions {
   connections?: number;
 }
 
+const SHORT_TIMEOUT_MS = 5_000;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 interface SharedPool {
@@ -70,9 +71,10 @@ export class UndiciTransport implements Transport {
     const hasBody = request.body !== undefined;
     const headers: Record<string, string> = { ...request.headers, ...this.headers() };
     if (hasBody) headers['content-type'] = 'application/json';
-    // undici's own timeouts tick coarsely (about a second); an abort signal keeps short timeouts exact.
-    const timeout = AbortSignal.timeout(request.timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    // undici's own timeouts tick in about half-second steps: fine for the usual 30 s, too coarse for
+    // short timeouts, which an abort signal keeps exact (at a small cost per request).
+    const timeout = request.timeoutMs < SHORT_TIMEOUT_MS ? AbortSignal.timeout(request.timeoutMs) : undefined;
+    const signal = timeout && request.signal ? AbortSignal.any([request.signal, timeout]) : (timeout ?? request.signal);
     try {
       const response = await this.pool.request({
         method: request.method,
@@ -90,7 +92,7 @@ export class UndiciTransport implements Transport {
       }
       return { status: response.statusCode, headers: responseHeaders, body: parseBody(text) };
     } catch (error) {
-      if (timeout.aborted && !request.signal?.aborted) {
+      if (timeout?.aborted && !request.signal?.aborted) {
         throw new TransportError('timeout', `No answer within ${request.timeoutMs} ms`, 'TIMEOUT');
       }
       throw toTransportError(error);
@@ -108,7 +110,7 @@ function toTransportError(error: unknown): TransportError {
   if (error instanceof TransportError) return error;
   const err = error as { code?: string; message?: string; name?: string; cause?: { code?: string; message?: string } };
   const code = err.code ?? err.cause?.code;
-  if ((code && TIMEOUT_CODES.has(code)) || err.name === 'TimeoutError') {
+  if (code && TIMEOUT_CODES.has(code)) {
     return new TransportError('timeout', err.message ?? 'Timed out', code);
   }
   if (error instanceof errors.RequestAbortedError || err.name === 'AbortError') {
