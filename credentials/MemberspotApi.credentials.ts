@@ -1,0 +1,85 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+/**
+ * Memberspot API key. n8n adds the key to every request as the `X-API-KEY` header; the nodes never put it
+ * into a URL, an output or an error.
+ */
+export class MemberspotApi implements ICredentialType {
+	name = 'memberspotApi';
+
+	displayName = 'Memberspot API';
+
+	icon: Icon = { light: 'file:memberspot.svg', dark: 'file:memberspot.dark.svg' };
+
+	documentationUrl = 'https://github.com/memberflow/n8n-nodes-memberspot#n8n';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'The API key from Memberspot (Settings → Integrations → API). The API needs the Enterprise plan or the API add-on.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.memberspot.de',
+			description: 'Change only to use a test server or a proxy',
+		},
+		{
+			displayName: 'Requests per Second',
+			name: 'requestsPerSecond',
+			type: 'number',
+			default: 4,
+			typeOptions: { minValue: 0.1, maxValue: 50, numberPrecision: 1 },
+			description:
+				'Limit for the rate-limited endpoints (user lookup, course progress, login token, API calls). Memberspot allows 4 per second.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-KEY': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/offers',
+			method: 'GET',
+			headers: { Accept: 'application/json' },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Memberspot rejected the API key (401): check the key, or create a new one in Memberspot under Settings → Integrations',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'Memberspot refused access (403): the API needs the Enterprise plan or the API add-on',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'No Memberspot API at this base URL (404): use https://api.memberspot.de',
+				},
+			},
+		],
+	};
+}

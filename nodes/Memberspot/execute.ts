@@ -1,0 +1,158 @@
+/**
+ * Runs the Memberspot node: one core action per input item, in order. Turns n8n parameters into the
+ * action's input, results into items (lists fan out, one item per entry) and errors into error items
+ * (Continue On Fail) or NodeApiError / NodeOperationError with the item index and a hint.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+import { buildInput, describeError, MemberspotError, ValidationError, type AnyAction, type FieldDefinition, type MemberspotClient } from '../../shared';
+import { memberspotClient } from './client';
+import { ADDITIONAL_FIELDS, findAction, isAdditional, isPagedList, LIMIT, RETURN_ALL, visibleFields } from './description';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Turns an n8n parameter value into what the core expects for the field's type. */
+export function toCoreValue(field: FieldDefinition, value: unknown): unknown {
+	if (value === undefined || value === null) return value;
+	if (field.picker === 'offers' && isObject(value) && 'value' in value) return toCoreValue({ ...field, picker: undefined }, value.value);
+	switch (field.type) {
+		case 'keyValue': {
+			if (!isObject(value)) return value;
+			const pairs = Array.isArray(value.parameter) ? (value.parameter as Array<{ name?: unknown; value?: unknown }>) : [];
+			const out: Record<string, unknown> = {};
+			for (const pair of pairs) {
+				const name = typeof pair.name === 'string' ? pair.name.trim() : '';
+				if (name) out[name] = pair.value ?? '';
+			}
+			return out;
+		}
+		case 'properties': {
+			if (!isObject(value)) return value;
+			const pairs = Array.isArray(value.property) ? (value.property as Array<{ propertyId?: unknown; value?: unknown }>) : [];
+			return pairs.map((p) => ({ propertyId: typeof p.propertyId === 'string' ? p.propertyId.trim() : p.propertyId, value: p.value ?? '' }));
+		}
+		case 'json': {
+			if (typeof value !== 'string') return value;
+			if (value.trim() === '') return undefined;
+			try {
+				return JSON.parse(value) as unknown;
+			} catch {
+				return value; // the core names the field and the JSON problem
+			}
+		}
+		case 'dateTime': {
+			if (isObject(value) && typeof (value as { toISO?: unknown }).toISO === 'function') return (value as { toISO(): string }).toISO();
+			if (value instanceof Date) return value.toISOString();
+			return value;
+		}
+		default:
+			return value;
+	}
+}
+
+function fieldValue(context: IExecuteFunctions, field: FieldDefinition, itemIndex: number, additional: IDataObject): unknown {
+	if (isAdditional(field)) return toCoreValue(field, additional[field.name]);
+	if (field.picker === 'offers') return toCoreValue(field, context.getNodeParameter(field.name, itemIndex, '', { extractValue: true }));
+	return toCoreValue(field, context.getNodeParameter(field.name, itemIndex, undefined));
+}
+
+/** The action's input for one item. */
+export function actionInput(context: IExecuteFunctions, action: AnyAction, itemIndex: number): Record<string, unknown> {
+	const fields = visibleFields(action);
+	const additional = fields.some(isAdditional) ? (context.getNodeParameter(ADDITIONAL_FIELDS, itemIndex, {}) as IDataObject) : {};
+	const byName = new Map(fields.map((f) => [f.name, f]));
+	return buildInput(action, (name) => {
+		const field = byName.get(name);
+		return field ? fieldValue(context, field, itemIndex, additional) : undefined;
+	});
+}
+
+function toJson(entry: unknown): IDataObject {
+	return isObject(entry) ? (entry as IDataObject) : { value: entry as IDataObject[string] };
+}
+
+async function runItem(context: IExecuteFunctions, client: MemberspotClient, action: AnyAction, itemIndex: number): Promise<IDataObject[]> {
+	const input = actionInput(context, action, itemIndex);
+	const signal = context.getExecutionCancelSignal?.();
+	if (isPagedList(action)) {
+		const returnAll = context.getNodeParameter(RETURN_ALL, itemIndex, false) as boolean;
+		const limit = returnAll ? undefined : (context.getNodeParameter(LIMIT, itemIndex, 50) as number);
+		if (limit !== undefined) client.validate(action.id, input);
+		const users: IDataObject[] = [];
+		for await (const user of client.listAll(input, { limit, signal })) users.push(user as IDataObject);
+		return users;
+	}
+	const result = await client.execute(action.id, input, { signal });
+	return Array.isArray(result) ? result.map(toJson) : [toJson(result)];
+}
+
+/** The error item for Continue On Fail: what went wrong and what to do, never the key. */
+export function errorJson(error: unknown): IDataObject {
+	const { message, hint, code } = describeError(error);
+	const json: IDataObject = { error: message, code };
+	if (hint) json.hint = hint;
+	if (error instanceof MemberspotError) {
+		if (error.status !== undefined) json.status = error.status;
+		if (error.actionId) json.action = error.actionId;
+	}
+	if (error instanceof ValidationError) json.issues = error.issues.map((i) => ({ field: i.field, message: i.message }));
+	return json;
+}
+
+function nodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeOperationError || error instanceof NodeApiError) return error;
+	const { message, hint } = describeError(error);
+	const node = context.getNode();
+	if (error instanceof MemberspotError && error.status !== undefined && !(error instanceof ValidationError)) {
+		return new NodeApiError(node, error.toJSON() as JsonObject, {
+			message,
+			description: hint,
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	return new NodeOperationError(node, message, { description: hint, itemIndex });
+}
+
+export async function executeMemberspot(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const out: INodeExecutionData[] = [];
+	let client: MemberspotClient | undefined;
+	try {
+		client = await memberspotClient(this);
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex += 1) {
+			try {
+				const resource = this.getNodeParameter('resource', itemIndex) as string;
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				const action = findAction(resource, operation);
+				if (!action) {
+					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}" for resource "${resource}"`, { itemIndex });
+				}
+				const results = await runItem(this, client, action, itemIndex);
+				for (const json of results) out.push({ json, pairedItem: { item: itemIndex } });
+			} catch (error) {
+				if (this.continueOnFail()) {
+					out.push({ json: errorJson(error), pairedItem: { item: itemIndex } });
+					continue;
+				}
+				throw nodeError(this, error, itemIndex);
+			}
+		}
+	} catch (error) {
+		// The client could not be created (e.g. an empty key or a malformed base URL in the credential).
+		if (error instanceof NodeOperationError || error instanceof NodeApiError) throw nodeError(this, error, 0);
+		if (this.continueOnFail()) return [items.map((_item, item) => ({ json: errorJson(error), pairedItem: { item } }))];
+		throw nodeError(this, error, 0);
+	} finally {
+		await client?.close();
+	}
+	return [out];
+}

@@ -1,0 +1,121 @@
+/**
+ * The core's Transport on top of n8n's request helper: requests go through
+ * `httpRequestWithAuthentication`, so n8n adds the API key (the credential's `authenticate` block) and
+ * applies its proxy settings. Every HTTP status is handed to the core, which does the retries and the
+ * error messages; only "no answer at all" becomes a TransportError.
+ */
+import { NodeOperationError, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared';
+
+export const CREDENTIAL_TYPE = 'memberspotApi';
+
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+const NETWORK_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'EPIPE',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_SOCKET',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'EPROTO',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (!headers || typeof headers !== 'object') return out;
+	for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+		if (value === undefined || value === null) continue;
+		out[name.toLowerCase()] = Array.isArray(value) ? value.map(String).join(', ') : String(value);
+	}
+	return out;
+}
+
+function responseBody(body: unknown): unknown {
+	if (body === undefined || body === null) return undefined;
+	if (Buffer.isBuffer(body)) return parseBody(body.toString('utf8'));
+	if (typeof body === 'string') return parseBody(body);
+	return body;
+}
+
+/** The error code of an error or of the errors it wraps (n8n wraps axios errors in NodeApiError). */
+function errorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth += 1) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && code !== '') return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}
+
+function errorMessages(error: unknown): string {
+	const parts: string[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current; depth += 1) {
+		if (current instanceof Error) parts.push(current.message);
+		current = (current as { cause?: unknown }).cause;
+	}
+	return parts.join(' | ');
+}
+
+/** Whether a thrown error means "no HTTP answer"; returns the TransportError to throw instead. */
+export function toTransportError(error: unknown): TransportError | undefined {
+	if (error instanceof TransportError) return error;
+	const code = errorCode(error);
+	const text = errorMessages(error);
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout of \d+ms exceeded|timed? ?out/i.test(text)) {
+		return new TransportError('timeout', 'No answer in time', code);
+	}
+	if ((code && (NETWORK_CODES.has(code) || code.startsWith('ERR_') || code.startsWith('UND_ERR'))) || /socket hang up|ECONNREFUSED|ENOTFOUND|network/i.test(text)) {
+		// Only the code goes on: the original error may hold the request options, headers included.
+		return new TransportError('network', code ? `Connection failed (${code})` : 'Connection failed', code);
+	}
+	return undefined;
+}
+
+/**
+ * A Transport sending through n8n. `baseUrl` is read at request time (the client normalises it).
+ */
+export function n8nTransport(context: RequestContext, baseUrl: () => string): Transport {
+	return {
+		async request(request: TransportRequest): Promise<TransportResponse> {
+			const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
+			if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+			const options: IHttpRequestOptions = {
+				method: request.method as IHttpRequestMethods,
+				url: `${baseUrl()}${request.path}`,
+				headers,
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: request.timeoutMs,
+			};
+			if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
+			if (request.signal) options.abortSignal = request.signal;
+			let response: { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
+			try {
+				response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options)) as typeof response;
+			} catch (error) {
+				const transportError = toTransportError(error);
+				if (transportError) throw transportError;
+				// Anything else (e.g. the credential could not be read): keep the message only, never the
+				// error's properties, which may hold the request options with the key header.
+				throw new NodeOperationError(context.getNode(), error instanceof Error ? error.message : String(error));
+			}
+			const status = Number(response?.statusCode ?? response?.status);
+			if (!Number.isInteger(status)) throw new TransportError('network', 'The answer had no HTTP status');
+			return { status, headers: lowerCaseHeaders(response.headers), body: responseBody(response.body) };
+		},
+	};
+}

@@ -1,0 +1,97 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { handleWebhook, parseEventFilter } from '../../shared';
+
+/**
+ * Starts a workflow when Memberspot posts to this node's webhook URL. The decision (validation request,
+ * secret, event filter) is the core's `handleWebhook`; this file only maps it to n8n's answers.
+ */
+// Memberspot has no API to register webhooks: the user pastes the URL in Memberspot (see the notice), so
+// there is nothing for webhookMethods (checkExists/create/delete) to do.
+// eslint-disable-next-line @n8n/community-nodes/webhook-lifecycle-complete
+export class MemberspotTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Memberspot Trigger',
+		name: 'memberspotTrigger',
+		icon: { light: 'file:memberspot.svg', dark: 'file:memberspot.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["events"] ? "Events: " + $parameter["events"] : "All events"}}',
+		description: 'Starts the workflow when Memberspot sends a webhook (e.g. a new member is added)',
+		defaults: { name: 'Memberspot Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'memberspot',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'In Memberspot: Settings → Integrations → Add App → Webhook. Paste this node\'s Production URL (add <code>?secret=…</code> if you set a secret below) and click "Validate Now": Memberspot sends <code>{"event":"auth_test"}</code>, which this node answers with 200 without starting the workflow. Then create an Automation in Memberspot that picks the event (e.g. "a new member is added") and this webhook as its action. Activate this workflow so that the Production URL listens.',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. user.created, offer.granted',
+				description:
+					'Only start the workflow for these event names (the "event" field of the body), separated by commas. Leave empty to start it for every event.',
+			},
+			{
+				displayName: 'Secret',
+				name: 'secret',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description:
+					'When set, requests must carry this secret as the query parameter "secret" (add ?secret=… to the URL in Memberspot) or the header "X-Memberspot-Secret"; others are answered 401 and start nothing',
+			},
+		],
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const secret = this.getNodeParameter('secret', '') as string;
+		const events = parseEventFilter(this.getNodeParameter('events', ''));
+		const body = this.getBodyData();
+		const decision = handleWebhook(
+			{ body, query: this.getQueryData() as Record<string, unknown>, headers: this.getHeaderData() as Record<string, unknown> },
+			{ secret, events },
+		);
+		switch (decision.kind) {
+			case 'unauthorized': {
+				const response = this.getResponseObject();
+				response.status(401).json({ message: decision.message });
+				return { noWebhookResponse: true };
+			}
+			case 'authTest':
+				return { webhookResponse: { ok: true, event: 'auth_test' } };
+			case 'ignored':
+				return { webhookResponse: { ok: true, ignored: true, event: decision.event } };
+			case 'event':
+			default: {
+				const payload = decision.kind === 'event' ? decision.payload : body;
+				const json: IDataObject =
+					typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+						? { ...(payload as IDataObject) }
+						: { body: payload as IDataObject[string] };
+				if (decision.kind === 'event' && decision.event !== null) json.event = decision.event;
+				return { workflowData: [[{ json }]] };
+			}
+		}
+	}
+}
