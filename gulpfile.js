@@ -2,7 +2,8 @@
  * The build steps tsc does not do. `npm run build` runs `tsc` and then the default task here:
  * - copy non-TypeScript assets (icons, locales, HTML) next to the compiled JavaScript in dist/;
  * - make the sandbox's bin executable.
- * Later steps (the Node-RED edit forms generated from the action registry) join the `generate` series.
+ * - generate the Node-RED edit forms, English labels and help action reference from the action registry
+ *   (node-red/build/generate-html.js), after the copy so the generated files win.
  */
 const { src, dest, series, parallel } = require('gulp');
 const fs = require('node:fs/promises');
@@ -27,5 +28,11 @@ async function binaries() {
   }
 }
 
+async function nodeRedForms() {
+  // A fresh process-independent require: the generator clears dist/ from the require cache itself.
+  require('./node-red/build/generate-html').generate();
+}
+
 exports.clean = clean;
-exports.default = series(parallel(copyAssets), binaries);
+exports.generate = nodeRedForms;
+exports.default = series(parallel(copyAssets), nodeRedForms, binaries);

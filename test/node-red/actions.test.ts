@@ -1,0 +1,322 @@
+/**
+ * The action node in the real Node-RED runtime against the sandbox: every action of the registry, typedInput
+ * and msg fallback resolution, results on the same msg, Catch nodes, status, bulk arrays, close during
+ * queued work, and that the API key never shows up.
+ */
+import { actionList } from '../../shared';
+import { API_KEY, useSandbox } from '../helpers/sandbox';
+import { actionFlow, helper, load, logText, node, recordLog, run, statuses, str, typed, useNodeRed, type Msg } from './helpers';
+
+const env = useSandbox();
+useNodeRed();
+
+beforeEach(() => env.sandbox.reset());
+
+const ANNA = 'anna.schmidt@example.com';
+const seen: unknown[] = [];
+const logs = recordLog();
+afterEach(() => {
+  seen.push(logText());
+});
+afterAll(() => {
+  logs.stop();
+  // Nothing any test saw (outputs, errors, statuses, logs) contained the key.
+  expect(logs.entries.length).toBeGreaterThan(0);
+  expect(logs.text()).not.toContain(API_KEY);
+  expect(JSON.stringify(seen)).not.toContain(API_KEY);
+});
+
+function remember<T>(value: T): T {
+  seen.push(value);
+  return value;
+}
+
+async function runAction(action: string, props: Record<string, unknown>, msg: Msg = {}) {
+  await load(actionFlow(env.sandbox.url, action, props));
+  const result = remember(await run(msg));
+  if (result.caught) throw new Error(`expected success, Catch got: ${JSON.stringify(result.caught.error)}`);
+  return result.out as Msg;
+}
+
+function user(email: string) {
+  return env.sandbox.state.userByEmail(email);
+}
+
+describe('every action of the registry', () => {
+  const covered = new Set<string>();
+  afterAll(() => {
+    expect([...covered].sort()).toEqual(actionList.map((a) => a.id).sort());
+  });
+
+  it('grantAccess: node settings and msg fallback; the user gets the offer with the order id', async () => {
+    covered.add('grantAccess');
+    const out = await runAction('grantAccess', { ...str('email', 'neu@example.com'), ...str('accessId', 'off_basic') }, {
+      firstName: 'Nora',
+      lastName: 'Neumann',
+      orderId: 2001,
+      req: { marker: 'kept' },
+    });
+    expect(out.payload).toMatchObject({ success: true, email: 'neu@example.com', accessId: 'off_basic', orderId: '2001' });
+    expect(out.req).toEqual({ marker: 'kept' });
+    expect(user('neu@example.com')).toMatchObject({ firstname: 'Nora', name: 'Neumann' });
+    expect(user('neu@example.com')?.offers).toEqual([expect.objectContaining({ offerId: 'off_basic', orderId: '2001', active: true })]);
+  });
+
+  it('revokeAccess: active false keeps the progress', async () => {
+    covered.add('revokeAccess');
+    await runAction('revokeAccess', { ...typed('active', 'bool', 'false') }, { email: ANNA, accessId: 'off_premium' });
+    expect(user(ANNA)?.offers.find((o) => o.offerId === 'off_premium')?.active).toBe(false);
+    expect(Object.keys(user(ANNA)?.progress ?? {}).length).toBeGreaterThan(0);
+  });
+
+  it('deleteAccess removes the offer', async () => {
+    covered.add('deleteAccess');
+    await runAction('deleteAccess', {}, { email: ANNA, accessId: 'off_premium' });
+    expect(user(ANNA)?.offers.some((o) => o.offerId === 'off_premium')).toBe(false);
+  });
+
+  it('setOfferExpiration sets the expiry', async () => {
+    covered.add('setOfferExpiration');
+    await runAction('setOfferExpiration', { ...str('expiresAt', '2027-01-31') }, { email: ANNA, accessId: 'off_premium' });
+    expect(user(ANNA)?.offers.find((o) => o.offerId === 'off_premium')?.expiresAt).toBe('2027-01-31T00:00:00.000Z');
+  });
+
+  it('revokeOrderAccess and deleteOrderAccess act on the order', async () => {
+    covered.add('revokeOrderAccess');
+    covered.add('deleteOrderAccess');
+    await env.client().execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-77' });
+    await runAction('revokeOrderAccess', {}, { email: 'order@example.com', orderId: 'CC-77' });
+    expect(user('order@example.com')?.offers[0]).toMatchObject({ orderId: 'CC-77', active: false });
+    await helper.unload();
+    await runAction('deleteOrderAccess', { ...str('orderId', 'CC-77') });
+    expect(user('order@example.com')?.offers).toEqual([]);
+  });
+
+  it('findUserByEmail, listUsers, getLoginToken read users', async () => {
+    covered.add('findUserByEmail');
+    covered.add('listUsers');
+    covered.add('getLoginToken');
+    const found = await runAction('findUserByEmail', {}, { email: ANNA });
+    expect(found.payload).toMatchObject({ email: ANNA, uid: user(ANNA)?.uid });
+    await helper.unload();
+    const listed = await runAction('listUsers', { ...str('accessId', 'off_premium'), ...typed('pageLength', 'num', '100') });
+    expect((listed.payload as { users: Array<{ email: string }> }).users.map((u) => u.email)).toContain(ANNA);
+    await helper.unload();
+    const token = await runAction('getLoginToken', { ...typed('uid', 'msg', 'who.uid') }, { who: { uid: user(ANNA)?.uid } });
+    expect(token.payload).toMatchObject({ uid: user(ANNA)?.uid, token: expect.any(String) });
+  });
+
+  it('deleteUsers takes a JSON list', async () => {
+    covered.add('deleteUsers');
+    await runAction('deleteUsers', { ...typed('emails', 'json', '["max.mueller@example.com"]') });
+    expect(user('max.mueller@example.com')).toBeUndefined();
+  });
+
+  it('setCustomProperties and listCustomProperties', async () => {
+    covered.add('setCustomProperties');
+    covered.add('listCustomProperties');
+    await runAction('setCustomProperties', { ...typed('properties', 'json', '{"cp_phone": "+49 30 1234"}') }, { email: ANNA });
+    expect(user(ANNA)?.customProperties.cp_phone).toBe('+49 30 1234');
+    await helper.unload();
+    const list = await runAction('listCustomProperties', {});
+    expect((list.payload as Array<{ id: string }>).map((p) => p.id)).toEqual(expect.arrayContaining(['cp_phone', 'cp_company', 'cp_source']));
+  });
+
+  it('listOffers', async () => {
+    covered.add('listOffers');
+    const out = await runAction('listOffers', {}, { payload: 'ignored' });
+    expect((out.payload as Array<{ id: string }>).map((o) => o.id)).toEqual(expect.arrayContaining(['off_basic', 'off_premium', 'off_coaching']));
+  });
+
+  it('listCourseProgress and getCourseProgress', async () => {
+    covered.add('listCourseProgress');
+    covered.add('getCourseProgress');
+    const list = await runAction('listCourseProgress', { ...str('email', ANNA) });
+    expect(JSON.stringify(list.payload)).toContain('crs_yoga');
+    await helper.unload();
+    const one = await runAction('getCourseProgress', { ...str('courseId', 'crs_yoga') }, { email: ANNA });
+    expect(one.payload).toMatchObject({ completedLessons: expect.anything() });
+  });
+
+  it('enableChapterAccess', async () => {
+    covered.add('enableChapterAccess');
+    await runAction('enableChapterAccess', { ...str('courseId', 'crs_yoga'), ...str('chapterId', 'ch_yoga_2') }, { email: ANNA });
+    expect(user(ANNA)?.chapterAccess).toEqual(expect.arrayContaining([{ courseId: 'crs_yoga', chapterId: 'ch_yoga_2' }]));
+  });
+
+  it('getExamResults', async () => {
+    covered.add('getExamResults');
+    const out = await runAction('getExamResults', { ...str('examId', 'exam_yoga_final') });
+    expect(JSON.stringify(out.payload)).toContain('@example.com');
+  });
+
+  it('apiCall with the Method option and a path', async () => {
+    covered.add('apiCall');
+    const out = await runAction('apiCall', { ...typed('method', 'option', 'GET'), ...str('path', '/v1/offers') });
+    expect(JSON.stringify(out.payload)).toContain('off_basic');
+  });
+});
+
+describe('typedInput resolution', () => {
+  it('resolves msg, flow, global, env and JSONata fields', async () => {
+    process.env.MEMBERSPOT_TEST_OFFER = 'off_coaching';
+    const flow = actionFlow(env.sandbox.url, 'grantAccess', {
+      ...typed('email', 'jsonata', '$lowercase(customer.mail)'),
+      ...typed('accessId', 'env', 'MEMBERSPOT_TEST_OFFER'),
+      ...typed('firstName', 'flow', 'first'),
+      ...typed('lastName', 'global', 'last'),
+      ...typed('orderId', 'msg', 'order.number'),
+    });
+    await load(flow);
+    const n1 = node('n1') as unknown as { context(): { flow: { set(k: string, v: unknown): void }; global: { set(k: string, v: unknown): void } } };
+    n1.context().flow.set('first', 'Fiona');
+    n1.context().global.set('last', 'Global');
+    const result = remember(await run({ customer: { mail: 'MIXED.Case@Example.com' }, order: { number: 'ST-9' } }));
+    expect(result.out?.payload).toMatchObject({ email: 'mixed.case@example.com', accessId: 'off_coaching', orderId: 'ST-9' });
+    expect(user('mixed.case@example.com')).toMatchObject({ firstname: 'Fiona', name: 'Global' });
+  });
+
+  it('a blank text field falls back to msg.<field>; a set field wins over msg', async () => {
+    await load(actionFlow(env.sandbox.url, 'grantAccess', { ...str('email', ''), ...str('accessId', 'off_basic') }));
+    const result = remember(await run({ email: 'fallback@example.com', accessId: 'off_premium' }));
+    expect(result.out?.payload).toMatchObject({ email: 'fallback@example.com', accessId: 'off_basic' });
+  });
+
+  it('a missing required value is a validation error naming the field; nothing is sent', async () => {
+    env.sandbox.clearLog();
+    await load(actionFlow(env.sandbox.url, 'grantAccess', {}));
+    const result = remember(await run({ email: 'someone@example.com' }));
+    expect(result.caught?.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('accessId') });
+    expect(env.requests()).toHaveLength(0);
+  });
+});
+
+describe('errors', () => {
+  it('reach a Catch node with what to do; msg.error keeps message, hint and code', async () => {
+    await load(actionFlow(env.sandbox.url, 'findUserByEmail', {}));
+    const result = remember(await run({ email: 'nobody@example.com', marker: 1 }));
+    expect(result.out).toBeUndefined();
+    const caught = result.caught as Msg & { error: Record<string, unknown>; _error: Record<string, unknown> };
+    expect(caught.error).toMatchObject({ code: 'NOT_FOUND', source: { id: 'n1', type: 'memberspot' } });
+    expect(caught.error.message).toMatch(/nobody@example\.com/);
+    expect(caught._error).toMatchObject({ code: 'NOT_FOUND', hint: expect.stringMatching(/Check/) });
+    expect(caught.marker).toBe(1);
+  });
+
+  it('a wrong key says so, and the key is not in the error', async () => {
+    const flow = actionFlow(env.sandbox.url, 'listOffers');
+    await load(flow, { cfg: { apiKey: `${API_KEY}-wrong` } });
+    const result = remember(await run({}));
+    expect(result.caught?.error).toMatchObject({ code: 'AUTHENTICATION', message: expect.stringMatching(/API key/) });
+    expect(JSON.stringify(result.caught)).not.toContain(`${API_KEY}-wrong`);
+    expect(logText()).not.toContain(`${API_KEY}-wrong`);
+  });
+
+  it('a missing key or account is a clear error, not a crash', async () => {
+    await load(actionFlow(env.sandbox.url, 'listOffers'), {});
+    const result = remember(await run({}));
+    expect(result.caught?.error).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/apiKey/) });
+    await helper.unload();
+    await load(actionFlow(env.sandbox.url, 'listOffers', { account: '' }));
+    const noAccount = remember(await run({}));
+    expect(noAccount.caught?.error).toMatchObject({ code: 'CONFIG' });
+  });
+});
+
+describe('status', () => {
+  it('shows queued, working, done; an error; and done again on the next success', async () => {
+    await load(actionFlow(env.sandbox.url, 'findUserByEmail', {}));
+    const list = statuses();
+    remember(await run({ email: ANNA }));
+    remember(await run({ email: 'nobody@example.com' }));
+    remember(await run({ email: ANNA }));
+    await new Promise((resolve) => setImmediate(resolve));
+    const shown = list.map((s) => `${s.fill}/${s.shape}/${String(s.text).split(/[ :]/)[0]}`);
+    remember(list);
+    expect(shown).toEqual([
+      'yellow/ring/memberspot.status.queued',
+      'blue/dot/memberspot.status.working',
+      'green/dot/memberspot.status.done',
+      'yellow/ring/memberspot.status.queued',
+      'blue/dot/memberspot.status.working',
+      expect.stringMatching(/^red\/ring\//),
+      'yellow/ring/memberspot.status.queued',
+      'blue/dot/memberspot.status.working',
+      'green/dot/memberspot.status.done',
+    ]);
+  });
+});
+
+describe('bulk', () => {
+  it('runs every element, one result per element, a bad element does not stop the others', async () => {
+    await load(actionFlow(env.sandbox.url, 'grantAccess', { ...str('accessId', 'off_basic') }));
+    const list = statuses();
+    const result = remember(
+      await run({
+        payload: [{ email: 'b1@example.com' }, { email: 'not-an-email' }, { email: 'b3@example.com', firstName: 'Bea' }],
+        topic: 'bulk',
+      }),
+    );
+    const payload = result.out?.payload as Array<Record<string, unknown>>;
+    expect(payload).toHaveLength(3);
+    expect(payload[0]).toMatchObject({ ok: true, result: { email: 'b1@example.com', accessId: 'off_basic' } });
+    expect(payload[1]).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('email') } });
+    expect(payload[2]).toMatchObject({ ok: true, result: { email: 'b3@example.com' } });
+    expect(result.out?.topic).toBe('bulk');
+    expect(user('b3@example.com')?.firstname).toBe('Bea');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(list.some((s) => String(s.text).includes('progress'))).toBe(true);
+    expect(list[list.length - 1]).toMatchObject({ fill: 'yellow', text: 'memberspot.status.bulkFailed' });
+  });
+
+  it('paces rate-limited elements through the shared limiter (no 429 reaches the sandbox)', async () => {
+    env.sandbox.clearLog();
+    await load(actionFlow(env.sandbox.url, 'findUserByEmail', {}));
+    const emails = Array.from({ length: 10 }, () => ({ email: ANNA }));
+    const result = remember(await run({ payload: emails }));
+    const payload = result.out?.payload as Array<{ ok: boolean }>;
+    expect(payload.filter((p) => p.ok)).toHaveLength(10);
+    expect(env.requests().filter((r) => r.status === 429)).toHaveLength(0);
+  });
+});
+
+describe('shutdown', () => {
+  it('closing while work is queued neither hangs nor crashes; queued messages end with an error', async () => {
+    const flow = actionFlow(env.sandbox.url, 'findUserByEmail', {});
+    flow[1].requestsPerSecond = 1;
+    await load(flow);
+    const before = logs.entries.length;
+    const caught: Msg[] = [];
+    node('caught').on('input', ((m: Msg) => caught.push(m)) as never);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      for (let i = 0; i < 8; i += 1) node('n1').receive({ email: ANNA });
+      node('n1').receive({ payload: Array.from({ length: 5 }, () => ({ email: ANNA })) });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await helper.unload(); // resolves only when every node's close handler called done()
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    // The messages still waiting for the limiter were cancelled and reported, not dropped silently.
+    // Every message ended with done() or done(err); the cancelled ones reached the Catch node.
+    const during = logs.entries.slice(before);
+    const received = during.filter((e) => e.event === 'node.memberspot.receive').map((e) => e.msgid);
+    const ended = during.filter((e) => e.event === 'node.memberspot.done').map((e) => e.msgid);
+    expect(received).toHaveLength(9);
+    expect(new Set(ended)).toEqual(new Set(received));
+    expect(during.filter((e) => e.event === 'node.catch.receive').length).toBeGreaterThan(0);
+    remember(caught);
+  });
+
+  it('a redeploy closes the old client and the new flow works', async () => {
+    await load(actionFlow(env.sandbox.url, 'listOffers'));
+    remember(await run({}));
+    await helper.setFlows(actionFlow(env.sandbox.url, 'listOffers'), 'full', { cfg: { apiKey: API_KEY } });
+    const result = remember(await run({}));
+    expect(Array.isArray(result.out?.payload)).toBe(true);
+  });
+});
