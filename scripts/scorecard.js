@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+/**
+ * The Node-RED Flow Library scorecard (`node-red-dev validate`) for this package, offline-safe: the
+ * catalogue lookup is stubbed (scripts/scorecard-offline-stub.js); the npm registry is asked as usual.
+ * Prints every check and exits non-zero unless all of them pass. `npm run scorecard` builds first.
+ *
+ * `--allow=D03[,...]` reports the named checks but does not fail on them (for a deliberate, documented
+ * exception; nothing is allowed by default).
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scorecard-'));
+const output = path.join(dir, 'score.json');
+const bin = path.join(path.dirname(require.resolve('node-red-dev/package.json')), 'bin', 'run');
+
+const run = spawnSync(process.execPath, ['--require', path.join(__dirname, 'scorecard-offline-stub.js'), bin, 'validate', '-p', root, '-o', output], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  encoding: 'utf8',
+  timeout: 5 * 60 * 1000,
+});
+process.stdout.write(run.stdout || '');
+process.stderr.write(run.stderr || '');
+
+const NAMES = {
+  P01: 'has a licence',
+  P03: 'has a repository or bugs link',
+  P04: 'uses a valid (scoped) name',
+  P05: "keywords contain 'node-red'",
+  P06: 'declares a Node-RED version that current Node-RED satisfies',
+  P07: 'declares a Node.js version compatible with Node-RED',
+  P08: 'no similarly named package',
+  N01: 'node names are unique',
+  N02: 'examples for every node',
+  D01: 'at most 6 dependencies',
+  D02: 'no known incompatible dependencies',
+  D03: 'dependencies at their latest versions',
+};
+
+let score;
+try {
+  score = JSON.parse(fs.readFileSync(output, 'utf8'));
+} catch (error) {
+  console.error(`\nscorecard: no result written (${error.message}); node-red-dev exited with ${run.status}${run.error ? `: ${run.error.message}` : ''}`);
+  process.exit(1);
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const checks = Object.entries(score).filter(([, value]) => value && typeof value === 'object' && 'test' in value);
+const missing = Object.keys(NAMES).filter((id) => !checks.some(([key]) => key === id));
+console.log(`\nScorecard for ${score.package?.name}@${score.package?.version}:`);
+for (const [id, value] of checks.sort(([a], [b]) => a.localeCompare(b))) {
+  console.log(`  ${value.test ? 'PASS' : 'FAIL'} ${id} ${NAMES[id] ?? ''}${value.test ? '' : `  ${JSON.stringify(value)}`}`);
+}
+for (const id of missing) console.log(`  FAIL ${id} ${NAMES[id]}  (not reported)`);
+const allowed = new Set(
+  process.argv
+    .filter((a) => a.startsWith('--allow='))
+    .flatMap((a) => a.slice('--allow='.length).split(','))
+    .map((id) => id.trim().toUpperCase())
+    .filter(Boolean),
+);
+const failures = checks.filter(([, value]) => !value.test).map(([id]) => id).concat(missing);
+const blocking = failures.filter((id) => !allowed.has(id));
+for (const id of failures.filter((id) => allowed.has(id))) console.log(`  (${id} failed but is allowed by --allow)`);
+const failed = blocking.length;
+console.log(failures.length === 0 ? `All ${checks.length} checks pass.` : `${failures.length} check(s) failed${failed ? '' : ' (all allowed)'}.`);
+process.exit(failed === 0 ? 0 : 1);
