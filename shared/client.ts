@@ -23,6 +23,7 @@ import { limiterFor, type AccountLimiter, type Lane, type LimiterOptions } from 
 import { TransportError, type Transport, type TransportResponse } from './transport';
 import type { ActionDefinition, ActionId, ApiRequest, QueryValue } from './types';
 import { UndiciTransport } from './undiciTransport';
+import { redisPassword } from './redis';
 import { parseInput } from './validation';
 
 export const DEFAULT_BASE_URL = 'https://api.memberspot.de';
@@ -96,7 +97,7 @@ class Client implements MemberspotClient {
   private readonly transport: Transport;
   private readonly ownsTransport: boolean;
   private readonly limiter: AccountLimiter;
-  private readonly unregister: () => void;
+  private readonly unregister: () => Promise<void>;
   private readonly redactor: Redactor;
   private readonly closing = new AbortController();
   private readonly timeoutMs: number;
@@ -109,7 +110,8 @@ class Client implements MemberspotClient {
     if (!apiKey) {
       throw new ValidationError([{ field: 'apiKey', message: 'is required: the API key from your Memberspot account' }]);
     }
-    this.redactor = new Redactor([apiKey]);
+    const redisUrl = options.redisUrl?.trim() || undefined;
+    this.redactor = new Redactor([apiKey, redisPassword(redisUrl)]);
     this.baseUrl = normaliseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, this.redactor);
     this.timeoutMs = positive(options.timeoutMs, 30_000, 'timeoutMs');
     this.retry = {
@@ -126,8 +128,13 @@ class Client implements MemberspotClient {
       new UndiciTransport({ baseUrl: this.baseUrl, apiKey, connectTimeoutMs: options.connectTimeoutMs });
     // Every waiting call listens to this signal; hundreds may wait in a bulk run, which is not a leak.
     setMaxListeners(0, this.closing.signal);
-    this.limiter = limiterFor(this.baseUrl, apiKey);
-    this.unregister = this.limiter.register(options.requestsPerSecond);
+    try {
+      this.limiter = limiterFor(this.baseUrl, apiKey, redisUrl);
+    } catch (error) {
+      throw new ValidationError([{ field: 'redisUrl', message: this.redactor.text((error as Error).message) }]);
+    }
+    const onWarning = options.onWarning;
+    this.unregister = this.limiter.register(options.requestsPerSecond, onWarning && ((message) => onWarning(this.redactor.text(message))));
   }
 
   validate<A extends ActionId>(actionId: A, input?: unknown): unknown {
@@ -186,7 +193,7 @@ class Client implements MemberspotClient {
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.closing.abort();
-    this.unregister();
+    await this.unregister();
     if (this.ownsTransport) await this.transport.close?.();
   }
 

@@ -8,15 +8,24 @@
  *   with a little network jitter, while using about 97% of the limit.
  * - `general`: everything else, sent at once (the transport's connection pool bounds concurrency).
  * A 429 slows a lane down (the general lane then spaces requests too); successes bring it back.
+ *
+ * With a Redis URL, the limited lane is a bottleneck cluster in Redis, shared by every process that uses
+ * the same account and Redis. If Redis cannot be reached, the lane falls back to the process's own limit
+ * (nothing fails; a warning says so) and tries Redis again 30 seconds later.
  */
 import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
+import { acquireRedis, displayRedisUrl, REDIS_READY_TIMEOUT_MS, releaseRedis, validateRedisUrl, withTimeout } from './redis';
 
 export type Lane = 'limited' | 'general';
 
 export interface LimiterOptions {
   /** Requests per second on rate-limited endpoints (default 4, Memberspot's documented limit). */
   requestsPerSecond?: number;
+  /** Share the limit with other processes through this Redis (e.g. redis://127.0.0.1:6379). */
+  redisUrl?: string;
+  /** Told when the limiter falls back from Redis to the process's own limit, and when Redis is back. */
+  onWarning?: (message: string) => void;
 }
 
 export const DEFAULT_REQUESTS_PER_SECOND = 4;
@@ -25,33 +34,99 @@ const SPACING_MARGIN = 1.03;
 const MAX_SPACING_MS = 10_000;
 /** Successes in a row after which a slowed-down lane speeds up one step. */
 const RECOVERY_STREAK = 10;
+/** After Redis failed, how long to use the local limit before trying Redis again. */
+const REDIS_RETRY_MS = 30_000;
 
 export function spacingFor(requestsPerSecond: number): number {
   return Math.ceil((1000 / requestsPerSecond) * SPACING_MARGIN);
 }
 
+function hash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 16);
+}
+
 /** Identifies an account without revealing its key: the base URL and a short hash of the key. */
 export function accountId(baseUrl: string, apiKey: string): string {
-  const hash = createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
-  return `${baseUrl.replace(/\/+$/, '')}#${hash}`;
+  return `${baseUrl.replace(/\/+$/, '')}#${hash(apiKey)}`;
+}
+
+interface Cluster {
+  url: string;
+  id: string;
+  warn: (message: string) => void;
 }
 
 class LaneState {
   /** Created on first need: an unthrottled lane sends directly, without bottleneck's scheduling cost. */
-  private limiter?: Bottleneck;
+  private local?: Bottleneck;
+  private clustered?: Bottleneck;
+  private ready?: Promise<unknown>;
+  private redisDownUntil = 0;
+  private redisDown = false;
   spacing: number;
   /** The spacing of the last slow-down's first step; below it a lane goes straight back to its base. */
   private floor = 0;
   private streak = 0;
 
-  constructor(private baseSpacing: number) {
+  constructor(
+    private baseSpacing: number,
+    private readonly cluster?: Cluster,
+  ) {
     this.spacing = baseSpacing;
   }
 
-  schedule<T>(task: () => Promise<T>): Promise<T> {
+  async schedule<T>(task: () => Promise<T>): Promise<T> {
     if (this.spacing === 0) return task();
-    this.limiter ??= new Bottleneck({ minTime: this.spacing, maxConcurrent: null });
-    return this.limiter.schedule(task);
+    if (this.cluster && Date.now() >= this.redisDownUntil) {
+      let started = false;
+      const run = () => {
+        started = true;
+        return task();
+      };
+      try {
+        return await this.scheduleInRedis(this.cluster, run);
+      } catch (error) {
+        // The task's own failure is the caller's; only a Redis failure falls back.
+        if (started) throw error;
+        this.redisFailed(this.cluster, error);
+      }
+    }
+    this.local ??= new Bottleneck({ minTime: this.spacing, maxConcurrent: null });
+    return this.local.schedule(task);
+  }
+
+  private async scheduleInRedis<T>(cluster: Cluster, task: () => Promise<T>): Promise<T> {
+    if (!this.clustered) {
+      this.clustered = new Bottleneck({
+        id: cluster.id,
+        datastore: 'ioredis',
+        connection: acquireRedis(cluster.url),
+        clearDatastore: false,
+        minTime: this.spacing,
+        maxConcurrent: null,
+      });
+      this.clustered.on('error', () => undefined);
+    }
+    this.ready ??= withTimeout(this.clustered.ready(), REDIS_READY_TIMEOUT_MS, `no answer within ${REDIS_READY_TIMEOUT_MS / 1000} s`);
+    await this.ready;
+    const result = await this.clustered.schedule(task);
+    if (this.redisDown) {
+      this.redisDown = false;
+      cluster.warn(`Redis at ${displayRedisUrl(cluster.url)} is reachable again: the rate limit is shared with other processes again.`);
+    }
+    return result;
+  }
+
+  private redisFailed(cluster: Cluster, error: unknown): void {
+    this.ready = undefined;
+    this.redisDownUntil = Date.now() + REDIS_RETRY_MS;
+    if (this.redisDown) return;
+    this.redisDown = true;
+    const why = error instanceof Error ? error.message : String(error);
+    cluster.warn(
+      `Redis at ${displayRedisUrl(cluster.url)} cannot be reached (${why}): each process now keeps to the rate limit on its own, ` +
+        'so several processes together may exceed it (Memberspot then answers 429 and the calls are retried). Trying Redis again in 30 s.',
+    );
   }
 
   setBase(spacing: number): void {
@@ -75,21 +150,49 @@ class LaneState {
     this.apply(next < Math.max(this.floor, this.baseSpacing) ? this.baseSpacing : next);
   }
 
+  /**
+   * Leaves Redis when no client uses this account any more, so that the process can exit. The connection
+   * is released rather than the limiter disconnected: bottleneck's per-limiter disconnect unsubscribes
+   * without handling a dead connection, which would be an unhandled rejection; closing the last user of a
+   * connection ends every limiter on it cleanly.
+   */
+  async disconnect(): Promise<void> {
+    const { clustered, cluster } = this;
+    if (!clustered || !cluster) return;
+    this.clustered = undefined;
+    this.ready = undefined;
+    await releaseRedis(cluster.url);
+  }
+
   private apply(spacing: number): void {
     if (spacing === this.spacing) return;
     this.spacing = spacing;
-    this.limiter?.updateSettings({ minTime: spacing });
+    this.local?.updateSettings({ minTime: spacing });
+    // In Redis the setting is shared: every process slows down (and recovers) together.
+    // (bottleneck's typings say it returns the limiter; it returns a promise, which may reject without Redis.)
+    if (this.clustered) Promise.resolve(this.clustered.updateSettings({ minTime: spacing })).catch(() => undefined);
   }
+}
+
+interface Registration {
+  rate: number;
+  onWarning?: (message: string) => void;
 }
 
 export class AccountLimiter {
   private readonly lanes: Record<Lane, LaneState>;
-  private readonly rates = new Map<symbol, number>();
+  private readonly registrations = new Map<symbol, Registration>();
   private requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
 
-  constructor(readonly id: string) {
+  constructor(
+    readonly id: string,
+    readonly redisUrl?: string,
+  ) {
+    const cluster = redisUrl
+      ? { url: redisUrl, id: `memberspot-${hash(id)}-limited`, warn: (message: string) => this.warn(message) }
+      : undefined;
     this.lanes = {
-      limited: new LaneState(spacingFor(this.requestsPerSecond)),
+      limited: new LaneState(spacingFor(this.requestsPerSecond), cluster),
       general: new LaneState(0),
     };
   }
@@ -121,17 +224,24 @@ export class AccountLimiter {
    * A client of this account starts using the limiter with its configured rate. Clients of one account
    * may be configured differently: the lowest rate among the open ones is in force.
    */
-  register(requestsPerSecond: number | undefined): () => void {
+  register(requestsPerSecond: number | undefined, onWarning?: (message: string) => void): () => Promise<void> {
     const token = Symbol('client');
-    this.rates.set(token, validRate(requestsPerSecond));
+    this.registrations.set(token, { rate: validRate(requestsPerSecond), onWarning });
     this.updateRate();
-    return () => {
-      if (this.rates.delete(token)) this.updateRate();
+    return async () => {
+      if (!this.registrations.delete(token)) return;
+      this.updateRate();
+      if (this.registrations.size === 0) await this.lanes.limited.disconnect();
     };
   }
 
+  private warn(message: string): void {
+    for (const { onWarning } of this.registrations.values()) onWarning?.(message);
+  }
+
   private updateRate(): void {
-    const rate = this.rates.size ? Math.min(...this.rates.values()) : DEFAULT_REQUESTS_PER_SECOND;
+    const rates = [...this.registrations.values()].map((r) => r.rate);
+    const rate = rates.length ? Math.min(...rates) : DEFAULT_REQUESTS_PER_SECOND;
     if (rate === this.requestsPerSecond) return;
     this.requestsPerSecond = rate;
     this.lanes.limited.setBase(spacingFor(rate));
@@ -159,16 +269,18 @@ function registry(): Registry {
 }
 
 /**
- * The shared limiter of an account. It is kept for the life of the process (it is small), so that a
- * client created for the next execution still sees the pace of the one before.
+ * The shared limiter of an account (and Redis, when given). It is kept for the life of the process (it is
+ * small), so that a client created for the next execution still sees the pace of the one before.
  */
-export function limiterFor(baseUrl: string, apiKey: string): AccountLimiter {
+export function limiterFor(baseUrl: string, apiKey: string, redisUrl?: string): AccountLimiter {
+  if (redisUrl) validateRedisUrl(redisUrl);
   const id = accountId(baseUrl, apiKey);
+  const key = redisUrl ? `${id}|${redisUrl}` : id;
   const limiters = registry();
-  let limiter = limiters.get(id);
+  let limiter = limiters.get(key);
   if (!limiter) {
-    limiter = new AccountLimiter(id);
-    limiters.set(id, limiter);
+    limiter = new AccountLimiter(id, redisUrl);
+    limiters.set(key, limiter);
   }
   return limiter;
 }

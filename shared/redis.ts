@@ -1,0 +1,99 @@
+/**
+ * The Redis side of the limiter: one connection per Redis URL in the process, shared by every account's
+ * clustered limiter, so that several processes (n8n queue-mode workers, Node-RED instances) keep one
+ * Memberspot account within one limit together. bottleneck does the clustering; ioredis the connection.
+ */
+import Bottleneck from 'bottleneck';
+import Redis from 'ioredis';
+
+/** How long to wait for Redis before falling back to the process's own limit. */
+export const REDIS_READY_TIMEOUT_MS = 3_000;
+
+/** A Redis URL fit for messages: without its password. */
+export function displayRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return 'the configured Redis URL';
+  }
+}
+
+/** The password in a Redis URL, to be redacted from every message. */
+export function redisPassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function validateRedisUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new RangeError('redisUrl must be a URL such as redis://127.0.0.1:6379');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new RangeError('redisUrl must start with redis:// or rediss://');
+  }
+}
+
+class RedisLink {
+  readonly connection: Bottleneck.IORedisConnection;
+  users = 0;
+
+  constructor(url: string) {
+    const client = new Redis(url, {
+      // Fail commands at once while disconnected instead of queueing them: the limiter then falls back.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: REDIS_READY_TIMEOUT_MS,
+      // Keep reconnecting in the background, at most every 5 s, for as long as the process runs.
+      retryStrategy: (times) => Math.min(times * 500, 5_000),
+    });
+    // Connection errors surface through the limiter's fallback; without a listener ioredis would log them.
+    client.on('error', () => undefined);
+    this.connection = new Bottleneck.IORedisConnection({ client, Redis });
+    this.connection.on('error', () => undefined);
+  }
+}
+
+const LINKS = Symbol.for('@memberflow/memberspot.redis.v1');
+
+function links(): Map<string, RedisLink> {
+  const holder = globalThis as typeof globalThis & { [LINKS]?: Map<string, RedisLink> };
+  return (holder[LINKS] ??= new Map());
+}
+
+export function acquireRedis(url: string): Bottleneck.IORedisConnection {
+  let link = links().get(url);
+  if (!link) {
+    link = new RedisLink(url);
+    links().set(url, link);
+  }
+  link.users += 1;
+  return link.connection;
+}
+
+export async function releaseRedis(url: string): Promise<void> {
+  const link = links().get(url);
+  if (!link) return;
+  link.users -= 1;
+  if (link.users > 0) return;
+  links().delete(url);
+  await link.connection.disconnect(false).catch(() => undefined);
+}
+
+/** Rejects after `ms` unless the promise settles first. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

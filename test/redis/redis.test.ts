@@ -1,0 +1,83 @@
+/**
+ * The limit shared through a real redis-server (Debian's package; `.ci/run` installs it): several
+ * processes using one Memberspot account stay within its limit together. And the fallback when Redis
+ * cannot be reached.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { API_KEY, maxInWindow, useSandbox } from '../helpers/sandbox';
+
+const env = useSandbox();
+let redis: ChildProcess;
+let redisUrl: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  redis.on('error', (error) => {
+    throw new Error(`redis-server could not be started (install Debian's redis-server): ${error.message}`);
+  });
+  let output = '';
+  redis.stdout!.on('data', (chunk) => (output += chunk));
+  for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i += 1) await new Promise((r) => setTimeout(r, 50));
+  expect(output).toContain('Ready to accept connections');
+  redisUrl = `redis://127.0.0.1:${port}`;
+});
+
+afterAll(async () => {
+  redis?.kill();
+});
+
+beforeEach(() => env.sandbox.reset());
+
+it('three processes on one account never exceed the limit in any 1-second window, and use at least 90% of it', async () => {
+  const calls = 16;
+  const workers = Array.from({ length: 3 }, () =>
+    fork(path.join(__dirname, 'worker.js'), [env.sandbox.url, API_KEY, redisUrl, String(calls)], { stdio: 'inherit' }),
+  );
+  // Let every worker connect to Redis, then start them together.
+  await new Promise((r) => setTimeout(r, 500));
+  const results = workers.map((w) => once(w, 'message').then(([m]) => m as { ok: number; failed: number; warnings: string[]; crash?: string }));
+  for (const w of workers) w.send('go');
+  const reports = await Promise.all(results);
+  for (const report of reports) {
+    expect(report.crash).toBeUndefined();
+    expect(report).toMatchObject({ ok: calls, failed: 0, warnings: [] });
+  }
+  const arrivals = env.requests().filter((r) => r.path.startsWith('/v1/users/find-by-mail'));
+  expect(arrivals).toHaveLength(3 * calls);
+  expect(arrivals.filter((r) => r.status === 429)).toHaveLength(0);
+  const times = arrivals.map((r) => r.time).sort((a, b) => a - b);
+  expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(4);
+  const achieved = (times.length - 1) / ((times[times.length - 1] - times[0]) / 1000);
+  expect(achieved / 4).toBeGreaterThanOrEqual(0.9);
+}, 60_000);
+
+it('falls back to the local limit with one warning when Redis cannot be reached, and every call succeeds', async () => {
+  const warnings: string[] = [];
+  const client = env.client({ redisUrl: 'redis://:hunter2-secret@127.0.0.1:9', onWarning: (m) => warnings.push(m) });
+  const results = await Promise.all(Array.from({ length: 6 }, () => client.execute('findUserByEmail', { email: 'anna.schmidt@example.com' })));
+  expect(results).toHaveLength(6);
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(/Redis at redis:\/\/127\.0\.0\.1:9 cannot be reached .*on its own/);
+  expect(warnings[0]).not.toContain('hunter2-secret');
+  const arrivals = env.requests().filter((r) => r.path.startsWith('/v1/users/find-by-mail'));
+  expect(maxInWindow(arrivals.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
+}, 30_000);
+
+it('refuses a Redis URL that is not one, naming the field', () => {
+  expect(() => env.client({ redisUrl: 'http://127.0.0.1:6379' })).toThrow(/redisUrl: redisUrl must start with redis:\/\//);
+});
