@@ -1,0 +1,185 @@
+/**
+ * A real Node-RED process for the end-to-end tests: a temporary user dir with this package linked into its
+ * node_modules (the way `npm install` in ~/.node-red puts it), a settings file with adminAuth, telemetry and
+ * diagnostics off, and helpers for the admin API.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const CREDENTIAL_SECRET = 'e2e-credential-secret-7d2f';
+export const USERS = { admin: 'admin-pass-e2e', viewer: 'viewer-pass-e2e' } as const;
+
+export interface NodeRed {
+  url: string;
+  userDir: string;
+  /** Everything the process printed. */
+  output(): string;
+  token(user: keyof typeof USERS): Promise<string>;
+  /** fetch on the admin API with a bearer token (or none). */
+  admin(pathname: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startNodeRed(): Promise<NodeRed> {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'memberspot-nodered-'));
+  const scope = path.join(userDir, 'node_modules', '@memberflow');
+  fs.mkdirSync(scope, { recursive: true });
+  fs.symlinkSync(ROOT, path.join(scope, 'n8n-nodes-memberspot'), 'dir');
+  fs.writeFileSync(
+    path.join(userDir, 'package.json'),
+    JSON.stringify({ name: 'node-red-project', private: true, dependencies: { '@memberflow/n8n-nodes-memberspot': `file:${ROOT}` } }),
+  );
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const bcrypt = require('bcryptjs');
+  const settings = {
+    uiHost: '127.0.0.1',
+    flowFile: 'flows.json',
+    credentialSecret: CREDENTIAL_SECRET,
+    httpNodeRoot: '/',
+    httpAdminRoot: '/',
+    adminAuth: {
+      type: 'credentials',
+      users: [
+        { username: 'admin', password: bcrypt.hashSync(USERS.admin, 8), permissions: '*' },
+        { username: 'viewer', password: bcrypt.hashSync(USERS.viewer, 8), permissions: ['flows.read'] },
+      ],
+    },
+    telemetry: { enabled: false, updateNotification: false },
+    diagnostics: { enabled: false, ui: false },
+    runtimeState: { enabled: false, ui: false },
+    externalModules: { autoInstall: false, palette: { allowInstall: false } },
+    editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
+    logging: { console: { level: 'info', metrics: false, audit: false } },
+  };
+  const settingsFile = path.join(userDir, 'settings.js');
+  fs.writeFileSync(settingsFile, `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const red = path.join(path.dirname(require.resolve('node-red/package.json')), 'red.js');
+  let output = '';
+  const child: ChildProcess = spawn(process.execPath, [red, '-u', userDir, '-p', String(port), '--settings', settingsFile], {
+    cwd: userDir,
+    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  // Ready when the editor answers (the process prints "Started flows" a moment earlier).
+  for (let i = 0; ; i += 1) {
+    if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${output}`);
+    try {
+      const response = await fetch(`${url}/auth/login`);
+      if (response.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (i > 300) throw new Error(`Node-RED did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  const tokens = new Map<string, string>();
+  const api: NodeRed = {
+    url,
+    userDir,
+    output: () => output,
+    async token(user) {
+      if (!tokens.has(user)) {
+        const response = await fetch(`${url}/auth/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ client_id: 'node-red-admin', grant_type: 'password', scope: user === 'admin' ? '*' : 'flows.read', username: user, password: USERS[user] }),
+        });
+        if (!response.ok) throw new Error(`login as ${user} failed: ${response.status}`);
+        tokens.set(user, ((await response.json()) as { access_token: string }).access_token);
+      }
+      return tokens.get(user) as string;
+    },
+    admin(pathname, init = {}) {
+      const { token, headers, ...rest } = init;
+      return fetch(`${url}${pathname}`, {
+        ...rest,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers as Record<string, string>) },
+      });
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+  return api;
+}
+
+/** Deploys flows through the admin API as the admin user. */
+export async function deploy(red: NodeRed, flows: unknown[]): Promise<void> {
+  const started = () => red.output().split('Started flows').length;
+  const before = started();
+  const response = await red.admin('/flows', {
+    method: 'POST',
+    token: await red.token('admin'),
+    headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
+    body: JSON.stringify(flows),
+  });
+  if (response.status !== 204 && response.status !== 200) throw new Error(`deploy failed: ${response.status} ${await response.text()}`);
+  // The admin API answers once the flows are saved; they start a moment later.
+  for (let i = 0; started() === before; i += 1) {
+    if (i > 200) throw new Error(`the flows did not start:\n${red.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The flow both e2e suites deploy: POST /e2e/grant and /e2e/offers driven through http in nodes. */
+export function e2eFlow(sandboxUrl: string, apiKey: string): unknown[] {
+  const empty = (names: string[]) => Object.fromEntries(names.flatMap((n) => [[n, ''], [`${n}Type`, 'msgdefault']]));
+  const fields = ['email', 'accessId', 'firstName', 'lastName', 'orderId', 'active', 'expiresAt', 'extraBody', 'courseId', 'pageLength', 'lastLoadedId', 'uid', 'emails', 'properties', 'chapterId', 'examId', 'method', 'path', 'query', 'headers', 'body'];
+  return [
+    { id: 'e2etab', type: 'tab', label: 'E2E' },
+    { id: 'e2ecfg', type: 'memberspot-config', name: 'Sandbox', baseUrl: sandboxUrl, requestsPerSecond: 4, credentials: { apiKey } },
+    { id: 'e2ein', type: 'http in', z: 'e2etab', name: '', url: '/e2e/grant', method: 'post', upload: false, swaggerDoc: '', x: 120, y: 80, wires: [['e2egrant']] },
+    {
+      id: 'e2egrant',
+      type: 'memberspot',
+      z: 'e2etab',
+      name: '',
+      account: 'e2ecfg',
+      action: 'grantAccess',
+      ...empty(fields),
+      email: 'payload.email',
+      emailType: 'msg',
+      accessId: 'off_premium',
+      accessIdType: 'str',
+      orderId: 'payload.orderId',
+      orderIdType: 'msg',
+      x: 330,
+      y: 80,
+      wires: [['e2eres']],
+    },
+    { id: 'e2eres', type: 'http response', z: 'e2etab', name: '', statusCode: '', headers: {}, x: 530, y: 80, wires: [] },
+    { id: 'e2ecatch', type: 'catch', z: 'e2etab', name: '', scope: ['e2egrant'], uncaught: false, x: 120, y: 160, wires: [['e2eerr']] },
+    { id: 'e2eerr', type: 'change', z: 'e2etab', name: '', rules: [{ t: 'set', p: 'statusCode', pt: 'msg', to: '500', tot: 'num' }, { t: 'set', p: 'payload', pt: 'msg', to: 'error', tot: 'msg' }], x: 330, y: 160, wires: [['e2eres']] },
+    { id: 'e2ehook', type: 'memberspot-webhook', z: 'e2etab', name: '', path: '/e2e/hook', events: '', x: 130, y: 240, wires: [['e2edebug']] },
+    { id: 'e2edebug', type: 'debug', z: 'e2etab', name: '', active: true, tosidebar: true, console: false, complete: 'true', targetType: 'full', x: 330, y: 240, wires: [] },
+  ];
+}
