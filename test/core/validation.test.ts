@@ -2,7 +2,8 @@
  * Bad input is refused before anything is sent, with an error that names the field.
  */
 import { actions, ValidationError } from '../../shared';
-import { rejectionOf, useSandbox } from '../helpers/sandbox';
+import { inspect } from 'node:util';
+import { API_KEY, rejectionOf, useSandbox } from '../helpers/sandbox';
 
 const env = useSandbox();
 
@@ -39,6 +40,38 @@ const cases: Array<[string, keyof typeof actions, unknown, string[]]> = [
   ['api call header injection', 'apiCall', { path: '/v1/offers', headers: { 'X-A': 'v\r\nX-API-KEY: other' } }, ['headers.X-A']],
   ['api call overriding the key header', 'apiCall', { path: '/v1/offers', headers: { 'x-api-key': 'other' } }, ['headers.x-api-key']],
   ['api call unknown method', 'apiCall', { method: 'TRACE', path: '/v1/offers' }, ['method']],
+  ['empty email', 'findUserByEmail', { email: '' }, ['email']],
+  ['whitespace email', 'findUserByEmail', { email: '   ' }, ['email']],
+  ['email without domain', 'revokeAccess', { email: 'anna@', accessId: 'x' }, ['email']],
+  ['email with spaces inside', 'grantAccess', { email: 'an na@example.com', accessId: 'x' }, ['email']],
+  ['1 MB email', 'findUserByEmail', { email: `${'a'.repeat(1_000_000)}@example.com` }, ['email']],
+  ['email as a list', 'grantAccess', { email: ['a@example.com'], accessId: 'x' }, ['email']],
+  ['email null', 'listCourseProgress', { email: null }, ['email']],
+  ['access id with a NUL byte', 'grantAccess', { email: 'a@example.com', accessId: 'off\u0000basic' }, ['accessId']],
+  ['access id as an object', 'grantAccess', { email: 'a@example.com', accessId: { id: 'x' } }, ['accessId']],
+  ['first name with CRLF', 'grantAccess', { email: 'a@example.com', accessId: 'x', firstName: 'Anna\r\nX: y' }, ['firstName']],
+  ['order id blank', 'revokeOrderAccess', { email: 'a@example.com', orderId: ' ' }, ['orderId']],
+  ['order id fractional number', 'deleteOrderAccess', { orderId: 12.5 }, ['orderId']],
+  ['course id traversal', 'getCourseProgress', { courseId: '..', email: 'a@example.com' }, ['courseId']],
+  ['chapter id with a backslash', 'enableChapterAccess', { email: 'a@example.com', courseId: 'c', chapterId: 'a\\b' }, ['chapterId']],
+  ['uid with a space', 'getLoginToken', { uid: 'u 1' }, ['uid']],
+  ['property id with a slash', 'setCustomProperties', { email: 'a@example.com', properties: { 'cp/x': 'v' } }, ['properties.cp/x']],
+  ['property value null', 'setCustomProperties', { email: 'a@example.com', properties: { cp_phone: null } }, ['properties.cp_phone']],
+  ['too many emails', 'deleteUsers', { emails: Array.from({ length: 1001 }, (_, i) => `u${i}@example.com`) }, ['emails']],
+  ['expiry a number', 'setOfferExpiration', { email: 'a@example.com', accessId: 'x', expiresAt: 1700000000 }, ['expiresAt']],
+  ['impossible date', 'setOfferExpiration', { email: 'a@example.com', accessId: 'x', expiresAt: '2027-02-31x' }, ['expiresAt']],
+  ['extra body not an object', 'setOfferExpiration', { email: 'a@example.com', accessId: 'x', expiresAt: '2027-01-01', extraBody: 'x' }, ['extraBody']],
+  ['page length not a number', 'listUsers', { pageLength: 'ten' }, ['pageLength']],
+  ['active filter not boolean', 'listUsers', { active: 'sometimes' }, ['active']],
+  ['api call missing path', 'apiCall', { method: 'GET' }, ['path']],
+  ['api call path with CRLF', 'apiCall', { path: '/v1/offers\r\nHost: evil' }, ['path']],
+  ['api call ftp URL', 'apiCall', { path: 'ftp://evil.example.com/x' }, ['path']],
+  ['api call headers not an object', 'apiCall', { path: '/v1/offers', headers: 'X-A: 1' }, ['headers']],
+  ['api call bad header name', 'apiCall', { path: '/v1/offers', headers: { 'X A': '1' } }, ['headers.X A']],
+  ['api call query not an object', 'apiCall', { path: '/v1/offers', query: 'a=1' }, ['query']],
+  ['input not an object', 'findUserByEmail', 'a@example.com', ['']],
+  ['the API key pasted as an email', 'findUserByEmail', { email: API_KEY }, ['email']],
+  ['the API key pasted into a path', 'apiCall', { path: `https://evil.example.com/?k=${API_KEY}` }, ['path']],
 ];
 
 describe.each(cases)('%s', (_name, actionId, input, fields) => {
@@ -52,6 +85,8 @@ describe.each(cases)('%s', (_name, actionId, input, fields) => {
     expect(validation.fields.some((f) => fields.includes(f))).toBe(true);
     expect(validation.hint).toMatch(/Nothing was sent/);
     expect(validation.message.length).toBeLessThan(2000);
+    const shown = [validation.message, validation.hint, validation.stack, JSON.stringify(validation), inspect(validation, { depth: 5 })].join('\n');
+    expect(shown).not.toContain(API_KEY);
   });
 });
 
