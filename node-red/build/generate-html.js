@@ -109,7 +109,7 @@ function actionNodeHtml(core, fields) {
     <label for="node-input-${s.name}"><i class="fa fa-tag"></i> <span class="memberspot-field-label"></span></label>
     <input type="text" id="node-input-${s.name}" style="width: 70%">
     <input type="hidden" id="node-input-${s.name}Type">
-    <div class="form-tips memberspot-field-help" style="margin-top: 4px"></div>
+    <div class="memberspot-field-help" style="margin: 2px 0 0 104px; font-size: 0.85em; color: var(--red-ui-secondary-text-color, #888)"></div>
   </div>${picker}`;
     })
     .join('\n');
@@ -193,14 +193,17 @@ ${defaults}
         $('#memberspot-action-description').text(text);
         $('#memberspot-action-destructive').toggle(Boolean(action.destructive));
         $('.memberspot-field').hide();
+        var container = $('#memberspot-fields');
         action.fields.forEach(function (field) {
           var rows = $('.memberspot-field[data-field="' + field.name + '"]');
+          // In the action's own order (required fields first, as the registry lists them).
+          container.append(rows);
           rows.show();
           var row = rows.first();
           var label = tr(node, 'memberspot.fields.' + field.name, field.label) + (field.required ? ' *' : '');
           row.find('.memberspot-field-label').text(label);
           var help = tr(node, 'memberspot.fieldHelp.' + field.name, field.description);
-          row.find('.memberspot-field-help').text(help + ' — ' + tr(node, 'memberspot.label.fallback', 'blank: msg.' + field.name, { property: 'msg.' + field.name }));
+          row.find('.memberspot-field-help').text(help);
           if (field.placeholder) $('#node-input-' + field.name).typedInput('width', '70%');
         });
         $('#memberspot-no-fields').toggle(action.fields.length === 0);
@@ -261,11 +264,13 @@ ${options}
     </select>
   </div>
   <div class="form-row">
-    <div class="form-tips" id="memberspot-action-description"></div>
+    <div class="form-tips"><span id="memberspot-action-description"></span><br><i class="fa fa-envelope-o"></i> <span data-i18n="memberspot.label.fallback"></span></div>
     <div class="form-tips" id="memberspot-action-destructive" style="display:none; color: #b00"><i class="fa fa-warning"></i> <span data-i18n="memberspot.label.destructive"></span></div>
   </div>
   <div class="form-row" id="memberspot-no-fields" style="display:none"><span data-i18n="memberspot.label.noFields"></span></div>
+  <div id="memberspot-fields">
 ${rows}
+  </div>
   <div class="form-row">
     <label for="node-input-name"><i class="fa fa-tag"></i> <span data-i18n="node-red:common.label.name"></span></label>
     <input type="text" id="node-input-name" data-i18n="[placeholder]node-red:common.label.name">
