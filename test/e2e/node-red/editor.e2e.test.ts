@@ -120,6 +120,41 @@ it('shows the API key as set, never its value', async () => {
   await page.click('#node-config-dialog-cancel');
 });
 
+it('shows the runtime status translated, not as a message key', async () => {
+  const response = await fetch(`${red.url}/e2e/grant`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'status@example.com' }),
+  });
+  expect(response.status).toBe(200);
+  const label = page.locator('#e2egrant .red-ui-flow-node-status-label');
+  await label.filter({ hasText: 'Grant Access' }).waitFor({ timeout: 20_000 });
+  expect(await label.textContent()).toBe('done: Grant Access');
+});
+
+it('speaks German in a German browser', async () => {
+  const context = await browser.newContext({ locale: 'de-DE', viewport: { width: 1400, height: 900 } });
+  const german = await context.newPage();
+  const errors: string[] = [];
+  german.on('pageerror', (error) => errors.push(error.message));
+  await german.goto(red.url);
+  await german.fill('#node-dialog-login-username', 'admin');
+  await german.fill('#node-dialog-login-password', USERS.admin);
+  await german.click('#node-dialog-login-submit');
+  await german.waitForSelector('.red-ui-palette-node[data-palette-type="memberspot"]', { timeout: 60_000 });
+  await german.evaluate(() => {
+    const w = window as unknown as { RED: { editor: { edit(node: unknown): void }; nodes: { node(id: string): unknown } } };
+    w.RED.editor.edit(w.RED.nodes.node('e2egrant'));
+  });
+  await german.waitForSelector('#node-input-action', { state: 'visible' });
+  const options = await german.$$eval('#node-input-action option', (list) => Object.fromEntries(list.map((o) => [(o as HTMLOptionElement).value, o.textContent])));
+  expect(options).toMatchObject({ grantAccess: 'Zugang gewähren', revokeAccess: 'Zugang entziehen', deleteAccess: 'Zugang löschen' });
+  expect(await german.textContent('label[for="node-input-email"] .memberspot-field-label')).toBe('E-Mail *');
+  expect(await german.textContent('label[for="node-input-account"]')).toContain('Konto');
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
 it('logged no errors in the page, and the key never reached the browser', async () => {
   expect(pageErrors).toEqual([]);
   // Before the login, the editor's own probe of /settings is refused (that is how it learns to show the login).
