@@ -122,6 +122,20 @@ function nodeError(context: IExecuteFunctions, error: unknown, itemIndex: number
 	return new NodeOperationError(node, message, { description: hint, itemIndex });
 }
 
+/**
+ * The item for a failed input item. "Continue" (regular output): `{ error, code, hint, ... }`. "Continue
+ * (using error output)": n8n routes items that carry `error` to the error output and keeps only its
+ * message (merged with the input item), so the message there includes the hint.
+ */
+function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+	if (context.getNode().onError === 'continueErrorOutput') {
+		const { message, hint } = describeError(error);
+		const routed = new NodeOperationError(context.getNode(), hint ? `${message} ${hint}` : message, { description: hint, itemIndex });
+		return { json: errorJson(error), error: routed, pairedItem: { item: itemIndex } };
+	}
+	return { json: errorJson(error), pairedItem: { item: itemIndex } };
+}
+
 export async function executeMemberspot(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const out: INodeExecutionData[] = [];
@@ -140,7 +154,7 @@ export async function executeMemberspot(this: IExecuteFunctions): Promise<INodeE
 				for (const json of results) out.push({ json, pairedItem: { item: itemIndex } });
 			} catch (error) {
 				if (this.continueOnFail()) {
-					out.push({ json: errorJson(error), pairedItem: { item: itemIndex } });
+					out.push(errorItem(this, error, itemIndex));
 					continue;
 				}
 				throw nodeError(this, error, itemIndex);
@@ -149,7 +163,7 @@ export async function executeMemberspot(this: IExecuteFunctions): Promise<INodeE
 	} catch (error) {
 		// The client could not be created (e.g. an empty key or a malformed base URL in the credential).
 		if (error instanceof NodeOperationError || error instanceof NodeApiError) throw nodeError(this, error, 0);
-		if (this.continueOnFail()) return [items.map((_item, item) => ({ json: errorJson(error), pairedItem: { item } }))];
+		if (this.continueOnFail()) return [items.map((_item, item) => errorItem(this, error, item))];
 		throw nodeError(this, error, 0);
 	} finally {
 		await client?.close();
