@@ -1,0 +1,85 @@
+/**
+ * The Memberspot Trigger in n8n-core's WebhookContext: what it answers and whether it starts the workflow;
+ * an accepted event then runs the workflow the way n8n does after a webhook call.
+ */
+import type { INodeType } from 'n8n-workflow';
+import { API_KEY, useSandbox } from '../helpers/sandbox';
+import { callTrigger, CREDENTIAL_REF, MEMBERSPOT, MEMBERSPOT_TRIGGER, packageNodeTypes, runFrom, type WorkflowJson } from './helpers/engine';
+
+const env = useSandbox();
+
+describe('Memberspot Trigger', () => {
+  it("answers Memberspot's validation request (auth_test) with 200 and starts nothing", async () => {
+    const { result, status } = await callTrigger({}, { body: { event: 'auth_test' } });
+    expect(result.workflowData).toBeUndefined();
+    expect(result.webhookResponse).toMatchObject({ ok: true });
+    expect(status).toBeUndefined(); // n8n answers 200 with the webhookResponse
+  });
+
+  it('starts the workflow with the body as sent plus the event name', async () => {
+    const body = { event: 'member.added', email: 'anna.schmidt@example.com', offers: ['off_premium'] };
+    const { result } = await callTrigger({}, { body });
+    expect(result.workflowData).toEqual([[{ json: body }]]);
+  });
+
+  it('passes a body without an event name through untouched', async () => {
+    const { result } = await callTrigger({}, { body: { email: 'x@example.com' } });
+    expect(result.workflowData).toEqual([[{ json: { email: 'x@example.com' } }]]);
+  });
+
+  it('ignores events that are not in the filter: 200, no execution', async () => {
+    const { result, status } = await callTrigger({ events: 'member.added, offer.granted' }, { body: { event: 'course.completed' } });
+    expect(result.workflowData).toBeUndefined();
+    expect(result.webhookResponse).toMatchObject({ ignored: true, event: 'course.completed' });
+    expect(status).toBeUndefined();
+    const accepted = await callTrigger({ events: 'member.added, offer.granted' }, { body: { event: 'offer.granted' } });
+    expect(accepted.result.workflowData).toEqual([[{ json: { event: 'offer.granted' } }]]);
+  });
+
+  it('turns away a wrong or missing secret with 401 and no execution', async () => {
+    for (const request of [
+      { body: { event: 'member.added' }, query: { secret: 'wrong' } },
+      { body: { event: 'member.added' }, headers: { 'x-memberspot-secret': 'wrong' } },
+      { body: { event: 'member.added' } },
+      { body: { event: 'auth_test' } },
+    ]) {
+      const { result, status, sent } = await callTrigger({ secret: 's3cret-value' }, request);
+      expect(status).toBe(401);
+      expect(result.noWebhookResponse).toBe(true);
+      expect(result.workflowData).toBeUndefined();
+      expect(JSON.stringify(sent)).not.toContain('s3cret-value');
+    }
+  });
+
+  it('accepts the secret as query parameter or header', async () => {
+    const byQuery = await callTrigger({ secret: 's3cret-value' }, { body: { event: 'member.added' }, query: { secret: 's3cret-value' } });
+    expect(byQuery.result.workflowData).toHaveLength(1);
+    const byHeader = await callTrigger({ secret: 's3cret-value' }, { body: { event: 'auth_test' }, headers: { 'x-memberspot-secret': 's3cret-value' } });
+    expect(byHeader.result.webhookResponse).toMatchObject({ ok: true });
+    expect(byHeader.status).toBeUndefined();
+  });
+
+  it('runs the workflow behind it: trigger → Find User by Email', async () => {
+    const { result } = await callTrigger({}, { body: { event: 'member.added', email: 'max.mueller@example.com' } });
+    const workflow: WorkflowJson = {
+      nodes: [
+        { id: 't', name: 'Memberspot Trigger', type: MEMBERSPOT_TRIGGER, typeVersion: 1, position: [0, 0], parameters: {}, webhookId: 'hook-1' },
+        {
+          id: 'm', name: 'Memberspot', type: MEMBERSPOT, typeVersion: 1, position: [200, 0], credentials: CREDENTIAL_REF,
+          parameters: { resource: 'user', operation: 'findByEmail', email: '={{ $json.email }}' },
+        },
+      ],
+      connections: { 'Memberspot Trigger': { main: [[{ node: 'Memberspot', type: 'main', index: 0 }]] } },
+    };
+    const run = await runFrom(workflow, { apiKey: API_KEY, baseUrl: env.sandbox.url }, 'Memberspot Trigger', result.workflowData?.[0] ?? []);
+    expect(run.error).toBeUndefined();
+    expect(run.output('Memberspot')).toEqual([{ json: expect.objectContaining({ email: 'max.mueller@example.com' }), pairedItem: { item: 0 } }]);
+  });
+
+  it('tells the user the steps in Memberspot', () => {
+    const trigger = packageNodeTypes.find((t) => t.description.name === 'memberspotTrigger') as INodeType;
+    const help = trigger.description.properties.find((p) => p.type === 'notice')?.displayName ?? '';
+    for (const step of ['Settings', 'Integrations', 'Add App', 'Webhook', 'Validate Now', 'auth_test', 'Automation']) expect(help).toContain(step);
+    expect(trigger.description.webhooks).toEqual([expect.objectContaining({ httpMethod: 'POST' })]);
+  });
+});
