@@ -168,9 +168,10 @@ export class TestCredentialsHelper extends ICredentialsHelper {
     throw new Error('not used in these tests');
   }
 
-  async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, details: INodeCredentialsDetails): Promise<ICredentialDataDecryptedObject> {
-    const data = details.id ? this.store[details.id] : undefined;
-    if (!data) throw new Error(`No credential with id ${details.id}`);
+  /** One credential per type: the workflow's credential reference (id, name) only has to name the type. */
+  async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
+    const data = this.store[type];
+    if (!data || !details.id) throw new Error(`No ${type} credential for ${JSON.stringify(details)}`);
     return { ...data };
   }
 
@@ -195,7 +196,7 @@ export const CREDENTIAL_REF = { memberspotApi: { id: CREDENTIAL_ID, name: 'Membe
 export function additionalDataFor(credential: CredentialData, workflowData: IWorkflowBase, mode: 'manual' | 'webhook' | 'internal' = 'manual'): IWorkflowExecuteAdditionalData {
   const executionId = `exec-${Math.random().toString(36).slice(2)}`;
   const data = {
-    credentialsHelper: new TestCredentialsHelper({ [CREDENTIAL_ID]: { requestsPerSecond: 50, ...credential } as unknown as ICredentialDataDecryptedObject }),
+    credentialsHelper: new TestCredentialsHelper({ memberspotApi: { requestsPerSecond: 50, ...credential } as unknown as ICredentialDataDecryptedObject }),
     hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
     executionId,
     executeWorkflow: async () => {
