@@ -1,0 +1,193 @@
+/**
+ * Real n8n CLI processes for the end-to-end tests: the pinned versions from the cache folder that
+ * scripts/install-n8n.sh fills, each run with a throw-away user folder, telemetry off, a free port, and
+ * this package's build as a custom extension (node types `CUSTOM.memberspot`, `CUSTOM.memberspotTrigger`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const VERSIONS = (process.env.N8N_VERSIONS ?? '2.8.4 1.123.50').split(/\s+/).filter(Boolean);
+export const CACHE = process.env.MEMBERSPOT_E2E_CACHE ?? join(homedir(), '.cache', 'memberspot-e2e');
+export const NODE_TYPE = 'CUSTOM.memberspot';
+export const TRIGGER_TYPE = 'CUSTOM.memberspotTrigger';
+
+export function n8nBin(version: string): string {
+  const bin = join(CACHE, `n8n-${version}`, 'node_modules', 'n8n', 'bin', 'n8n');
+  if (!existsSync(bin)) {
+    throw new Error(`n8n ${version} is not installed in ${CACHE}; run \`npm run setup:e2e\` (scripts/install-n8n.sh) first`);
+  }
+  return bin;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface N8nHome {
+  dir: string;
+  userFolder: string;
+  extensions: string;
+  env: NodeJS.ProcessEnv;
+  cleanup(): void;
+}
+
+/**
+ * A temp folder with the user folder and the custom extension: a copy of the built n8n files and the core
+ * (dist/nodes, dist/credentials, dist/shared); their runtime dependencies resolve through a node_modules
+ * link one level up, outside the folder n8n scans.
+ */
+export function makeHome(port: number): N8nHome {
+  const dir = mkdtempSync(join(tmpdir(), 'memberspot-n8n-e2e-'));
+  const userFolder = join(dir, 'user');
+  const pkg = join(dir, 'pkg');
+  const extensions = join(pkg, 'ext');
+  mkdirSync(userFolder, { recursive: true });
+  mkdirSync(extensions, { recursive: true });
+  for (const part of ['nodes', 'credentials', 'shared']) {
+    const from = join(ROOT, 'dist', part);
+    if (!existsSync(from)) throw new Error(`${from} is missing: run npm run build`);
+    cpSync(from, join(extensions, 'dist', part), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    TZ: 'UTC',
+    N8N_USER_FOLDER: userFolder,
+    N8N_CUSTOM_EXTENSIONS: extensions,
+    N8N_PORT: String(port),
+    N8N_LISTEN_ADDRESS: '127.0.0.1',
+    N8N_HOST: '127.0.0.1',
+    N8N_PROTOCOL: 'http',
+    WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+    N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+    N8N_ENCRYPTION_KEY: 'memberspot-e2e-encryption-key',
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_HIRING_BANNER_ENABLED: 'false',
+    N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
+    N8N_AI_ENABLED: 'false',
+    N8N_SECURE_COOKIE: 'false',
+    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+    N8N_RUNNERS_ENABLED: 'false',
+    N8N_PUSH_BACKEND: 'websocket',
+    N8N_LOG_LEVEL: 'info',
+    N8N_LOG_OUTPUT: 'console',
+    DB_SQLITE_POOL_SIZE: '2',
+    EXTERNAL_FRONTEND_HOOKS_URLS: '',
+    N8N_DEV_RELOAD: 'false',
+    NODE_ENV: 'production',
+  };
+  return { dir, userFolder, extensions, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs an n8n CLI command to its end. */
+export function runCli(version: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [n8nBin(version), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`n8n ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface RunningN8n {
+  url: string;
+  process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** `n8n start`, resolved once the editor answers. */
+export async function startN8n(version: string, home: N8nHome, port: number, timeoutMs = 180_000): Promise<RunningN8n> {
+  const child = spawn(process.execPath, [n8nBin(version), 'start'], { env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`n8n ${version} exited with ${child.exitCode}:\n${output}`);
+    try {
+      const response = await fetch(`${url}/healthz/readiness`);
+      if (response.ok && /Editor is now accessible/.test(output)) return { url, process: child, output: () => output, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await stop();
+  throw new Error(`n8n ${version} did not start in ${timeoutMs} ms:\n${output}`);
+}
+
+export function writeJson(dir: string, name: string, value: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(value, null, 2));
+  return file;
+}
+
+export const OWNER = { email: 'owner@example.com', firstName: 'Ada', lastName: 'Owner', password: 'Memberspot-e2e-Passw0rd' };
+
+/** Creates the owner account through n8n's REST API and returns the session cookie. */
+export async function setupOwner(url: string): Promise<string> {
+  const response = await fetch(`${url}/rest/owner/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(OWNER),
+  });
+  if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+  if (!cookie) throw new Error('owner setup returned no n8n-auth cookie');
+  return cookie.split(';')[0];
+}
+
+export async function rest<T = unknown>(url: string, cookie: string, path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(`${url}/rest${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', cookie, ...(init.headers as Record<string, string> | undefined) },
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} /rest${path}: ${response.status} ${text}`);
+  const json = JSON.parse(text) as { data?: T };
+  return (json.data ?? json) as T;
+}
