@@ -225,18 +225,20 @@ class Client implements MemberspotClient {
       this.throwIfAborted(abort, action.id, attempt - 1);
       let response: TransportResponse;
       try {
-        const scheduled = this.limiter.schedule(lane, () => {
-          // The caller may have given up while this call waited for its turn: then nothing is sent.
-          this.throwIfAborted(abort, action.id, attempt - 1);
-          return this.transport.request({
-            method: request.method,
-            path,
-            headers: request.headers ?? {},
-            body: request.body,
-            timeoutMs: this.timeoutMs,
-            signal,
-          });
-        });
+        // A call waiting for its turn leaves the queue when the client closes or the caller gives up.
+        const scheduled = this.limiter.schedule(
+          lane,
+          () =>
+            this.transport.request({
+              method: request.method,
+              path,
+              headers: request.headers ?? {},
+              body: request.body,
+              timeoutMs: this.timeoutMs,
+              signal,
+            }),
+          { signal: abort, retry: attempt > 1 },
+        );
         response = await untilAborted(scheduled, abort);
       } catch (error) {
         this.throwIfAborted(abort, action.id, attempt);

@@ -29,16 +29,27 @@ export interface LimiterOptions {
 }
 
 export const DEFAULT_REQUESTS_PER_SECOND = 4;
-/** Spacing margin: 3% wider than 1000/N ms. */
+/** Spacing margin: 3% wider than 1000/N ms in one process. */
 const SPACING_MARGIN = 1.03;
-const MAX_SPACING_MS = 10_000;
+/**
+ * 10% in Redis mode: there the slots are reserved ahead for every process, so a process whose timer fires
+ * late sends closer to the next process's slot; the margin absorbs about 100 ms of such lateness at 4/s
+ * and still uses 91% of the limit.
+ */
+const CLUSTER_SPACING_MARGIN = 1.1;
+/** The slowest a lane gets after 429s; the retries themselves wait as long as Retry-After asks. */
+const MAX_SPACING_MS = 2_000;
+/** A burst of 429s for calls sent at the same pace counts as one. */
+const SLOW_DOWN_HOLD_MS = 1_000;
 /** Successes in a row after which a slowed-down lane speeds up one step. */
-const RECOVERY_STREAK = 10;
+const RECOVERY_STREAK = 5;
+/** Calls in flight per lane: the undici transport's connections per origin. */
+const MAX_IN_FLIGHT = 8;
 /** After Redis failed, how long to use the local limit before trying Redis again. */
 const REDIS_RETRY_MS = 30_000;
 
-export function spacingFor(requestsPerSecond: number): number {
-  return Math.ceil((1000 / requestsPerSecond) * SPACING_MARGIN);
+export function spacingFor(requestsPerSecond: number, clustered = false): number {
+  return Math.ceil((1000 / requestsPerSecond) * (clustered ? CLUSTER_SPACING_MARGIN : SPACING_MARGIN));
 }
 
 function hash(value: string): string {
@@ -56,6 +67,25 @@ interface Cluster {
   warn: (message: string) => void;
 }
 
+/** A call waiting for its turn in a lane. */
+interface Waiting {
+  start(): void;
+  cancel?: () => void;
+}
+
+export interface ScheduleOptions {
+  /** Aborting it while the call waits takes the call out of the queue (it never takes a slot). */
+  signal?: AbortSignal;
+  /** A retry goes before calls that have not been sent yet, so that it keeps its place. */
+  retry?: boolean;
+}
+
+/**
+ * One lane. Waiting calls queue here, not in bottleneck: bottleneck only ever holds one "turn" per lane
+ * and process, and each turn starts the next live call. So a cancelled call (a closed client, a redeployed
+ * flow) leaves the queue at once instead of holding a slot, and in Redis mode every process gets turns in
+ * the order bottleneck hands them out.
+ */
 class LaneState {
   /** Created on first need: an unthrottled lane sends directly, without bottleneck's scheduling cost. */
   private local?: Bottleneck;
@@ -63,36 +93,91 @@ class LaneState {
   private ready?: Promise<unknown>;
   private redisDownUntil = 0;
   private redisDown = false;
+  private readonly retries: Waiting[] = [];
+  private readonly fresh: Waiting[] = [];
+  private turnPending = false;
+  private inFlight = 0;
   spacing: number;
   /** The spacing of the last slow-down's first step; below it a lane goes straight back to its base. */
   private floor = 0;
   private streak = 0;
+  private lastSlowDown = 0;
 
   constructor(
     private baseSpacing: number,
+    /** Calls in flight at once; beyond it calls wait here, so that their timeout starts when they are sent. */
+    private readonly maxInFlight: number,
     private readonly cluster?: Cluster,
   ) {
     this.spacing = baseSpacing;
   }
 
-  async schedule<T>(task: () => Promise<T>): Promise<T> {
-    if (this.spacing === 0) return task();
-    if (this.cluster && Date.now() >= this.redisDownUntil) {
-      let started = false;
-      const run = () => {
-        started = true;
-        return task();
+  /** Calls waiting for a turn (for tests and status). */
+  get waiting(): number {
+    return this.retries.length + this.fresh.length;
+  }
+
+  schedule<T>(task: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
+    const { signal } = options;
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const queue = options.retry ? this.retries : this.fresh;
+      const entry: Waiting = {
+        start: () => {
+          if (signal && entry.cancel) signal.removeEventListener('abort', entry.cancel);
+          this.inFlight += 1;
+          task()
+            .then(resolve, reject)
+            .finally(() => {
+              this.inFlight -= 1;
+              this.requestTurn();
+            });
+        },
       };
+      if (signal) {
+        entry.cancel = () => {
+          const index = queue.indexOf(entry);
+          if (index >= 0) queue.splice(index, 1);
+          reject(signal.reason);
+        };
+        signal.addEventListener('abort', entry.cancel, { once: true });
+      }
+      queue.push(entry);
+      this.requestTurn();
+    });
+  }
+
+  private next(): Waiting | undefined {
+    return this.retries.shift() ?? this.fresh.shift();
+  }
+
+  /** Starts what may start now, or asks bottleneck for one turn; each turn starts one call and asks for the next. */
+  private requestTurn(): void {
+    if (this.inFlight >= this.maxInFlight) return;
+    // An unthrottled lane starts calls at once, up to its bound on calls in flight.
+    while (this.spacing === 0 && this.waiting > 0 && this.inFlight < this.maxInFlight) this.next()?.start();
+    if (this.spacing === 0 || this.turnPending || this.waiting === 0) return;
+    this.turnPending = true;
+    const turn = async () => {
+      this.turnPending = false;
+      const next = this.next();
+      next?.start();
+      this.requestTurn();
+    };
+    void this.takeTurn(turn);
+  }
+
+  private async takeTurn(turn: () => Promise<void>): Promise<void> {
+    if (this.cluster && Date.now() >= this.redisDownUntil) {
       try {
-        return await this.scheduleInRedis(this.cluster, run);
+        return await this.scheduleInRedis(this.cluster, turn);
       } catch (error) {
-        // The task's own failure is the caller's; only a Redis failure falls back.
-        if (started) throw error;
+        // A turn never fails by itself: this is Redis failing, and the turn falls back to the local limit.
         this.redisFailed(this.cluster, error);
       }
     }
     this.local ??= new Bottleneck({ minTime: this.spacing, maxConcurrent: null });
-    return this.local.schedule(task);
+    return this.local.schedule(turn);
   }
 
   private async scheduleInRedis<T>(cluster: Cluster, task: () => Promise<T>): Promise<T> {
@@ -135,9 +220,16 @@ class LaneState {
     if (!slowedDown || this.spacing < spacing) this.apply(spacing);
   }
 
+  /**
+   * Wider spacing after a 429. The calls already in flight were sent at the old pace, so further 429s
+   * within a second do not slow the lane down again.
+   */
   slowDown(floor: number): void {
     this.streak = 0;
     this.floor = floor;
+    const now = Date.now();
+    if (now - this.lastSlowDown < SLOW_DOWN_HOLD_MS) return;
+    this.lastSlowDown = now;
     this.apply(Math.min(MAX_SPACING_MS, Math.max(floor, Math.ceil(this.spacing * 1.5))));
   }
 
@@ -192,8 +284,8 @@ export class AccountLimiter {
       ? { url: redisUrl, id: `memberspot-${hash(id)}-limited`, warn: (message: string) => this.warn(message) }
       : undefined;
     this.lanes = {
-      limited: new LaneState(spacingFor(this.requestsPerSecond), cluster),
-      general: new LaneState(0),
+      limited: new LaneState(this.spacingFor(this.requestsPerSecond), MAX_IN_FLIGHT, cluster),
+      general: new LaneState(0, MAX_IN_FLIGHT),
     };
   }
 
@@ -207,13 +299,18 @@ export class AccountLimiter {
     return this.lanes[lane].spacing;
   }
 
-  schedule<T>(lane: Lane, task: () => Promise<T>): Promise<T> {
-    return this.lanes[lane].schedule(task);
+  schedule<T>(lane: Lane, task: () => Promise<T>, options?: ScheduleOptions): Promise<T> {
+    return this.lanes[lane].schedule(task, options);
+  }
+
+  /** Calls waiting for a turn in a lane. */
+  waiting(lane: Lane): number {
+    return this.lanes[lane].waiting;
   }
 
   /** A 429 came back: space this lane's requests wider. */
   slowDown(lane: Lane): void {
-    this.lanes[lane].slowDown(spacingFor(this.requestsPerSecond));
+    this.lanes[lane].slowDown(this.spacingFor(this.requestsPerSecond));
   }
 
   succeeded(lane: Lane): void {
@@ -235,6 +332,10 @@ export class AccountLimiter {
     };
   }
 
+  private spacingFor(rate: number): number {
+    return spacingFor(rate, this.redisUrl !== undefined);
+  }
+
   private warn(message: string): void {
     for (const { onWarning } of this.registrations.values()) onWarning?.(message);
   }
@@ -244,7 +345,7 @@ export class AccountLimiter {
     const rate = rates.length ? Math.min(...rates) : DEFAULT_REQUESTS_PER_SECOND;
     if (rate === this.requestsPerSecond) return;
     this.requestsPerSecond = rate;
-    this.lanes.limited.setBase(spacingFor(rate));
+    this.lanes.limited.setBase(this.spacingFor(rate));
   }
 }
 

@@ -3,7 +3,8 @@
  * at once with the right error type.
  */
 import { ApiError, AuthenticationError, ClientClosedError, NetworkError, NotFoundError, RateLimitError, TimeoutError } from '../../shared';
-import { rejectionOf, useSandbox } from '../helpers/sandbox';
+import { limiterFor } from '../../shared';
+import { API_KEY, rejectionOf, useSandbox } from '../helpers/sandbox';
 
 const env = useSandbox();
 
@@ -121,7 +122,11 @@ it('fails waiting calls at once when the client closes, sending nothing more', a
   const calls = Array.from({ length: 12 }, () => client.execute('findUserByEmail', { email: 'anna.schmidt@example.com' }));
   const settled = Promise.allSettled(calls);
   await new Promise((r) => setTimeout(r, 300));
+  const limiter = limiterFor(env.sandbox.url, API_KEY);
+  expect(limiter.waiting('limited')).toBeGreaterThan(0);
   await client.close();
+  // The cancelled calls left the queue: they hold no slot ahead of the next client's calls.
+  expect(limiter.waiting('limited')).toBe(0);
   const results = await settled;
   const closed = results.filter((r) => r.status === 'rejected');
   expect(closed.length).toBeGreaterThan(0);

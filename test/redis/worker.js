@@ -6,6 +6,8 @@ async function main() {
   const [baseUrl, apiKey, redisUrl, calls] = process.argv.slice(2);
   const warnings = [];
   const client = createClient({ baseUrl, apiKey, redisUrl, onWarning: (m) => warnings.push(m) });
+  // Warm up (connection, code paths) on an unlimited endpoint, as a running process would be.
+  await client.execute('listOffers');
   // Wait for the go signal so that every process starts at once.
   await new Promise((resolve) => process.once('message', resolve));
   const results = await Promise.allSettled(
