@@ -5,7 +5,8 @@
  * Prints every check and exits non-zero unless all of them pass. `npm run scorecard` builds first.
  *
  * `--allow=D03[,...]` reports the named checks but does not fail on them (for a deliberate, documented
- * exception; nothing is allowed by default).
+ * exception; nothing is allowed by default). `--allow=D03:undici` allows D03 only for that package: a
+ * newer major of any other dependency still fails the check.
  */
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -58,14 +59,24 @@ for (const [id, value] of checks.sort(([a], [b]) => a.localeCompare(b))) {
   console.log(`  ${value.test ? 'PASS' : 'FAIL'} ${id} ${NAMES[id] ?? ''}${value.test ? '' : `  ${JSON.stringify(value)}`}`);
 }
 for (const id of missing) console.log(`  FAIL ${id} ${NAMES[id]}  (not reported)`);
-const allowed = new Set(
-  process.argv
-    .filter((a) => a.startsWith('--allow='))
-    .flatMap((a) => a.slice('--allow='.length).split(','))
-    .map((id) => id.trim().toUpperCase())
-    .filter(Boolean),
-);
+const allowances = process.argv
+  .filter((a) => a.startsWith('--allow='))
+  .flatMap((a) => a.slice('--allow='.length).split(','))
+  .map((entry) => entry.trim())
+  .filter(Boolean)
+  .map((entry) => {
+    const [id, ...packages] = entry.split(':');
+    return { id: id.toUpperCase(), packages };
+  });
+/** A failed check is allowed when named without packages, or when every package it names is allowed. */
+function isAllowed(id) {
+  const value = score[id];
+  return allowances.some(
+    (a) => a.id === id && (a.packages.length === 0 || (Array.isArray(value?.packages) && value.packages.every((p) => a.packages.includes(p)))),
+  );
+}
 const failures = checks.filter(([, value]) => !value.test).map(([id]) => id).concat(missing);
+const allowed = new Set(failures.filter(isAllowed));
 const blocking = failures.filter((id) => !allowed.has(id));
 for (const id of failures.filter((id) => allowed.has(id))) console.log(`  (${id} failed but is allowed by --allow)`);
 const failed = blocking.length;
