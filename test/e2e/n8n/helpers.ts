@@ -78,6 +78,8 @@ export function makeHome(port: number): N8nHome {
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
     N8N_PERSONALIZATION_ENABLED: 'false',
     N8N_TEMPLATES_ENABLED: 'false',
+    N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
     N8N_HIRING_BANNER_ENABLED: 'false',
     N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
     N8N_AI_ENABLED: 'false',
