@@ -1,5 +1,5 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { properties } from './description';
+import { properties, subtitle } from './description';
 import { executeMemberspot } from './execute';
 import { methods } from './methods';
 
@@ -10,7 +10,7 @@ export class Memberspot implements INodeType {
 		icon: { light: 'file:memberspot.svg', dark: 'file:memberspot.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle,
 		description: 'Grant, revoke and delete course access, manage users, custom properties and course progress in Memberspot',
 		defaults: { name: 'Memberspot' },
 		usableAsTool: true,

@@ -255,6 +255,9 @@ function actionProperties(action: AnyAction): INodeProperties[] {
 
 export const properties: INodeProperties[] = [resourceProperty(), ...operationProperties(), ...actionList.flatMap(actionProperties)];
 
+/** The node's subtitle: the chosen action's label, e.g. "Grant Access" (an expression over a generated map). */
+export const subtitle = `={{ (${JSON.stringify(Object.fromEntries(actionList.map((a) => [`${a.resource}:${a.operation}`, a.label])))})[$parameter["resource"] + ":" + $parameter["operation"]] }}`;
+
 /** The action behind a resource/operation pair. */
 export function findAction(resource: string, operation: string): AnyAction | undefined {
 	return actionList.find((a) => a.resource === resource && a.operation === operation);

@@ -48,12 +48,17 @@ function responseBody(body: unknown): unknown {
 	return body;
 }
 
-/** The error code of an error or of the errors it wraps (n8n wraps axios errors in NodeApiError). */
+/**
+ * The error code of an error or of the errors it wraps. n8n wraps request errors in a NodeApiError that
+ * keeps a system error's code (ECONNREFUSED, ECONNABORTED, ...) as its non-numeric `httpCode`.
+ */
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth += 1) {
 		const code = (current as { code?: unknown }).code;
 		if (typeof code === 'string' && code !== '') return code;
+		const httpCode = (current as { httpCode?: unknown }).httpCode;
+		if (typeof httpCode === 'string' && /^[A-Z_]{3,}$/.test(httpCode)) return httpCode;
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;

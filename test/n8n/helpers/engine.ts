@@ -417,3 +417,13 @@ export async function callTrigger(parameters: IDataObject, request: FakeWebhookR
   const result = await (type.webhook as (this: WebhookContext) => Promise<IWebhookResponseData>).call(context);
   return { result, status: response.statusCode, sent: response.sent };
 }
+
+/** An ExecuteContext for the Memberspot node in a one-node workflow, for driving its transport directly. */
+export function memberspotExecuteContext(credential: CredentialData, parameters: IDataObject = {}): ExecuteContext {
+  const json = memberspotWorkflow(parameters);
+  const { workflow, data } = makeWorkflow(json);
+  const additionalData = additionalDataFor(credential, data);
+  const node = workflow.getNode('Memberspot') as INode;
+  const input = { main: [[{ json: {} }]] };
+  return new ExecuteContext(workflow, node, additionalData, 'manual', createRunExecutionData(), 0, input.main[0], input, { node, data: input, source: null }, []);
+}
