@@ -42,6 +42,9 @@ export = function register(RED: RED): void {
           apiKey: node.credentials?.apiKey ?? '',
           baseUrl: node.baseUrl,
           requestsPerSecond: node.requestsPerSecond,
+          // Optional: shares the limit with other Node-RED instances; without Redis it falls back with a warning.
+          redisUrl: node.credentials?.redisUrl?.trim() || undefined,
+          onWarning: (message) => node.warn(message),
         });
       }
       return client;
@@ -68,7 +71,7 @@ export = function register(RED: RED): void {
   }
 
   RED.nodes.registerType(CONFIG_TYPE, MemberspotConfig as never, {
-    credentials: { apiKey: { type: 'password' } },
+    credentials: { apiKey: { type: 'password' }, redisUrl: { type: 'password' } },
   });
 
   for (const [route, picker] of Object.entries(PICKERS)) {

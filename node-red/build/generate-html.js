@@ -290,6 +290,7 @@ function configNodeHtml(core) {
     },
     credentials: {
       apiKey: { type: 'password', required: true },
+      redisUrl: { type: 'password' },
     },
     label: function () {
       return this.name || 'Memberspot';
@@ -313,6 +314,10 @@ function configNodeHtml(core) {
   <div class="form-row">
     <label for="node-config-input-requestsPerSecond"><i class="fa fa-tachometer"></i> <span data-i18n="memberspot-config.label.requestsPerSecond"></span></label>
     <input type="text" id="node-config-input-requestsPerSecond" style="width: 80px">
+  </div>
+  <div class="form-row">
+    <label for="node-config-input-redisUrl"><i class="fa fa-database"></i> <span data-i18n="memberspot-config.label.redisUrl"></span></label>
+    <input type="password" id="node-config-input-redisUrl" autocomplete="off" placeholder="redis://127.0.0.1:6379">
   </div>
   <div class="form-tips" data-i18n="[html]memberspot-config.tip"></div>
 </script>

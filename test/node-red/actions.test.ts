@@ -223,6 +223,22 @@ describe('errors', () => {
   });
 });
 
+describe('Redis', () => {
+  it('an unreachable Redis URL: the node warns once (password hidden) and the calls still succeed', async () => {
+    await load(actionFlow(env.sandbox.url, 'findUserByEmail', str('email', ANNA)), {
+      cfg: { apiKey: API_KEY, redisUrl: 'redis://:s3cret-redis-pass@127.0.0.1:9' },
+    });
+    const first = remember(await run({}));
+    const second = remember(await run({}));
+    expect(first.out?.payload).toMatchObject({ email: ANNA });
+    expect(second.out?.payload).toMatchObject({ email: ANNA });
+    const warnings = logs.entries.filter((e) => String(e.msg).includes('cannot be reached'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].msg)).toMatch(/Redis at redis:\/\/127\.0\.0\.1:9 cannot be reached/);
+    expect(logs.text()).not.toContain('s3cret-redis-pass');
+  });
+});
+
 describe('status', () => {
   it('shows queued, working, done; an error; and done again on the next success', async () => {
     await load(actionFlow(env.sandbox.url, 'findUserByEmail', {}));
