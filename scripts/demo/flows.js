@@ -1,0 +1,64 @@
+'use strict';
+/**
+ * The package's example flows (examples/*.json), ready to deploy: each in its own tab, and every
+ * Memberspot node using one account node that points at the sandbox (or the real school).
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
+const GRANT_EXAMPLE = 'grant-access-after-purchase';
+const ACCOUNT_ID = 'demo-account';
+
+function readExample(name) {
+  return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, `${name}.json`), 'utf8'));
+}
+
+function exampleNames() {
+  return fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort((a, b) => (a === GRANT_EXAMPLE ? -1 : b === GRANT_EXAMPLE ? 1 : a.localeCompare(b)));
+}
+
+/** "grant-access-after-purchase" -> "Grant access after purchase" */
+function tabLabel(name) {
+  const words = name.replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * One example as a tab. Its own account node is dropped: the Memberspot nodes use the shared one.
+ * `offerId` replaces the offer the grant node hands out (for a real school, whose offers differ).
+ */
+function exampleAsTab(name, { offerId } = {}) {
+  const tabId = `demo-${name}`;
+  const nodes = readExample(name).filter((node) => node.type !== 'memberspot-config');
+  const placed = nodes.map((node) => {
+    const copy = { ...node, z: tabId };
+    if (copy.type === 'memberspot') copy.account = ACCOUNT_ID;
+    if (offerId && copy.type === 'memberspot' && copy.action === 'grantAccess') copy.accessId = offerId;
+    return copy;
+  });
+  return [{ id: tabId, type: 'tab', label: tabLabel(name) }, ...placed];
+}
+
+/**
+ * The flows to deploy. The key goes in as the account node's credential: Node-RED keeps it in its
+ * encrypted credentials file, never in flows.json or the editor.
+ * @param {{ baseUrl: string, apiKey: string, accountName: string, onlyGrant?: boolean, offerId?: string }} options
+ */
+function demoFlows({ baseUrl, apiKey, accountName, onlyGrant = false, offerId }) {
+  const names = onlyGrant ? [GRANT_EXAMPLE] : exampleNames();
+  const account = { id: ACCOUNT_ID, type: 'memberspot-config', name: accountName, baseUrl, requestsPerSecond: 4, credentials: { apiKey } };
+  return [account, ...names.flatMap((name) => exampleAsTab(name, { offerId }))];
+}
+
+/** The grant example's http in path (e.g. /shop/purchase), read from the example itself. */
+function purchasePath() {
+  const httpIn = readExample(GRANT_EXAMPLE).find((node) => node.type === 'http in');
+  return httpIn.url;
+}
+
+module.exports = { demoFlows, purchasePath, exampleNames };
