@@ -7,6 +7,8 @@ export interface ConfigDef {
   name?: string;
   baseUrl?: string;
   requestsPerSecond?: number | string;
+  /** Seconds to wait for each answer. */
+  timeout?: number | string;
 }
 
 export interface MemberspotConfigNode extends RedNode {

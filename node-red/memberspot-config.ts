@@ -13,10 +13,12 @@ import type { MemberspotClient } from '../shared';
 import { CONFIG_TYPE, PICKERS, READ_PERMISSION, type ConfigDef, type MemberspotConfigNode } from './common';
 import type { RED, Request, Response } from './types';
 
-function requestsPerSecond(value: unknown): number {
+function positiveNumber(value: unknown, fallback: number): number {
   const n = Number(value);
-  return Number.isFinite(n) && n > 0 ? n : DEFAULT_REQUESTS_PER_SECOND;
+  return value !== '' && value !== null && Number.isFinite(n) && n > 0 ? n : fallback;
 }
+
+const DEFAULT_TIMEOUT_S = 30;
 
 export = function register(RED: RED): void {
   function MemberspotConfig(this: MemberspotConfigNode, config: ConfigDef): void {
@@ -26,7 +28,8 @@ export = function register(RED: RED): void {
     const node = this;
     node.name = config.name;
     node.baseUrl = (config.baseUrl ?? '').trim() || DEFAULT_BASE_URL;
-    node.requestsPerSecond = requestsPerSecond(config.requestsPerSecond);
+    node.requestsPerSecond = positiveNumber(config.requestsPerSecond, DEFAULT_REQUESTS_PER_SECOND);
+    const timeoutMs = positiveNumber(config.timeout, DEFAULT_TIMEOUT_S) * 1000;
     node.users = new Set();
 
     let client: MemberspotClient | undefined;
@@ -42,6 +45,7 @@ export = function register(RED: RED): void {
           apiKey: node.credentials?.apiKey ?? '',
           baseUrl: node.baseUrl,
           requestsPerSecond: node.requestsPerSecond,
+          timeoutMs,
           // Optional: shares the limit with other Node-RED instances; without Redis it falls back with a warning.
           redisUrl: node.credentials?.redisUrl?.trim() || undefined,
           onWarning: (message) => node.warn(message),

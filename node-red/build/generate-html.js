@@ -287,6 +287,7 @@ function configNodeHtml(core) {
       name: { value: '' },
       baseUrl: { value: '${core.DEFAULT_BASE_URL}', required: true },
       requestsPerSecond: { value: ${core.DEFAULT_REQUESTS_PER_SECOND}, required: true, validate: RED.validators.number() },
+      timeout: { value: 30, validate: RED.validators.number(true) },
     },
     credentials: {
       apiKey: { type: 'password', required: true },
@@ -314,6 +315,10 @@ function configNodeHtml(core) {
   <div class="form-row">
     <label for="node-config-input-requestsPerSecond"><i class="fa fa-tachometer"></i> <span data-i18n="memberspot-config.label.requestsPerSecond"></span></label>
     <input type="text" id="node-config-input-requestsPerSecond" style="width: 80px">
+  </div>
+  <div class="form-row">
+    <label for="node-config-input-timeout"><i class="fa fa-clock-o"></i> <span data-i18n="memberspot-config.label.timeout"></span></label>
+    <input type="text" id="node-config-input-timeout" style="width: 80px">
   </div>
   <div class="form-row">
     <label for="node-config-input-redisUrl"><i class="fa fa-database"></i> <span data-i18n="memberspot-config.label.redisUrl"></span></label>

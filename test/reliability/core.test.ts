@@ -6,6 +6,7 @@
 import { inspect } from 'node:util';
 import { ApiError, AuthenticationError } from '../../shared';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
+import { seeded } from './seeded';
 
 const env = useSandbox({ rateLimit: false });
 const unhandled: unknown[] = [];
@@ -17,17 +18,6 @@ beforeEach(() => {
   env.sandbox.reset();
   unhandled.length = 0;
 });
-
-/** A small seeded PRNG (mulberry32), so that a failing run can be repeated. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const emails = Array.from({ length: 500 }, (_, i) => `kunde${i}@example.com`);
 /** Fresh addresses per test: late answers to the fault test's delayed requests must not count here. */
