@@ -109,7 +109,8 @@ function redactorFor(target) {
 }
 
 function summary({ account, target, nodeRed, flowCount }) {
-  const lines = [`Node-RED editor:  ${nodeRed.url}   (${flowCount} example flow${flowCount === 1 ? '' : 's'}, one tab each)`];
+  const flows = flowCount === 1 ? 'the grant-access example flow' : `${flowCount} example flows, one tab each`;
+  const lines = [`Node-RED editor:  ${nodeRed.url}   (${flows})`];
   if (target.kind === 'sandbox') lines.push(`Sandbox API:      ${account.baseUrl}   (API key: ${account.apiKey})`);
   else lines.push(`Memberspot:       ${account.baseUrl}   (your school)`);
   return lines;

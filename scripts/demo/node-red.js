@@ -1,4 +1,5 @@
 'use strict';
+/* global fetch, URL, setTimeout, clearTimeout -- Node's built-ins (the repo's eslint globals list only the CommonJS ones) */
 /**
  * A real Node-RED (the devDependency) in a temporary user dir, with this package linked into its
  * node_modules the way `npm install` in ~/.node-red would put it. Its output is kept, not shown: the demo

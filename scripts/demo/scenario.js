@@ -1,11 +1,12 @@
 'use strict';
+/* global fetch -- Node's built-in */
 /**
  * The scenario: a shop (Digistore24, CopeCart, …) reports a purchase to the "grant access after purchase"
  * flow, and we look at what Memberspot holds for the buyer afterwards.
  */
 
 /** The sandbox buyer. Not in the sandbox's sample data, so the flow creates her. */
-const SANDBOX_BUYER = { email: 'lena.hoffmann@example.com', firstName: 'Lena', lastName: 'Hoffmann' };
+const SANDBOX_BUYER = { email: 'sophie.wagner@example.com', firstName: 'Sophie', lastName: 'Wagner' };
 
 /** What a shop's purchase notification (IPN) carries, in the field names the example flow maps. */
 function purchaseNotification(buyer, orderId) {
@@ -53,8 +54,8 @@ function describeGrant({ buyer, orderId, answer, offerNames }) {
   const result = answer.body;
   const offerId = result.accessId;
   return [
-    `Granted: ${buyer.firstName} ${buyer.lastName} <${result.email}> now has ${offerLabel(offerNames, offerId)},`,
-    `         order ${result.orderId ?? orderId}${result.uid ? `, Memberspot user ${result.uid}` : ''}.`,
+    `Granted: ${buyer.firstName} ${buyer.lastName} <${result.email}> got ${offerLabel(offerNames, offerId)}`,
+    `         for order ${result.orderId ?? orderId}${result.uid ? ` (Memberspot user ${result.uid})` : ''}.`,
   ];
 }
 
@@ -80,8 +81,9 @@ async function runScenario({ purchaseUrl, client, buyer, orderId, where }) {
   const notification = purchaseNotification(buyer, orderId);
   const answer = await reportPurchase(purchaseUrl, notification);
   if (answer.status !== 200 || !answer.body || answer.body.success !== true) {
-    const detail = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    throw new Error(`The flow answered the purchase with ${answer.status}, not a granted access: ${detail}`);
+    // The example's catch node answers 500 with the node's error: its message says what to do.
+    const detail = answer.body?.message ?? (typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+    throw new Error(`The flow answered the purchase with ${answer.status} instead of granting the access:\n  ${detail}`);
   }
   const { offerNames, user, why } = await readBack(client, buyer.email);
   const grantOnRecord = user?.offers?.some((grant) => grant.offerId === answer.body.accessId && grant.active !== false);

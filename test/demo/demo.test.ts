@@ -1,0 +1,191 @@
+/**
+ * `npm start`: the demo script run as a newcomer runs it, as a child process. It must print the scenario's
+ * result, exit with the right code, and leave nothing behind: no process (the demo runs in its own process
+ * group, which must be empty afterwards), no open editor port, no temporary directory.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startSandbox, type Sandbox } from '../../sandbox';
+
+jest.setTimeout(120_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DEMO = path.join(ROOT, 'scripts', 'demo', 'index.js');
+
+afterEach(() => {
+  // Should a test fail half-way, take its demo's process group down with it.
+  for (const run of runs.splice(0)) {
+    if (groupAlive(run.pid)) process.kill(-run.pid, 'SIGKILL');
+    fs.rmSync(run.tmpDir, { recursive: true, force: true });
+  }
+});
+
+/** The demos started by the current test. */
+const runs: Run[] = [];
+
+interface Run {
+  code: number | null;
+  output: string;
+  /** Resolves once the output contains `text`. */
+  waitFor(text: string): Promise<void>;
+  pid: number;
+  tmpDir: string;
+  done: Promise<void>;
+}
+
+/** Starts the demo in its own process group and a fresh TMPDIR, without MEMBERSPOT_* or PORT from the caller's environment. */
+function startDemo(args: string[], env: Record<string, string> = {}): Run {
+  const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-test-'));
+  const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MEMBERSPOT_') && name !== 'PORT'));
+  const child = spawn(process.execPath, [DEMO, ...args], {
+    cwd: ROOT,
+    env: { ...cleanEnv, TMPDIR: tmpDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const run: Run = {
+    code: null,
+    output: '',
+    pid: child.pid as number,
+    tmpDir,
+    waitFor: (text) => new Promise((resolve, reject) => {
+      if (run.output.includes(text)) return resolve();
+      waiters.push({ text, resolve });
+      child.once('exit', () => reject(new Error(`the demo exited before printing "${text}":\n${run.output}`)));
+    }),
+    done: new Promise((resolve) => child.once('close', (code) => {
+      run.code = code;
+      resolve();
+    })),
+  };
+  const collect = (chunk: Buffer) => {
+    run.output += chunk.toString();
+    for (const waiter of waiters.filter((w) => run.output.includes(w.text))) waiter.resolve();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  runs.push(run);
+  return run;
+}
+
+/** True while any process of the demo's process group is alive. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+async function expectNothingLeftBehind(run: Run): Promise<void> {
+  expect(groupAlive(run.pid)).toBe(false);
+  expect(fs.readdirSync(run.tmpDir)).toEqual([]);
+  const editor = run.output.match(/Node-RED editor: +(http:\/\/127\.0\.0\.1:\d+)/)?.[1];
+  if (editor) await expect(fetch(editor)).rejects.toThrow();
+  fs.rmSync(run.tmpDir, { recursive: true, force: true });
+}
+
+
+it('--once: grants the access through the example flow in Node-RED, prints what the sandbox holds, exits 0', async () => {
+  const run = startDemo(['--once']);
+  await run.done;
+
+  expect(run.output).toContain('Sandbox API:');
+  expect(run.output).toContain('API key: sandbox-key');
+  expect(run.output).toMatch(/Node-RED editor: +http:\/\/127\.0\.0\.1:\d+ +\(7 example flows/);
+  expect(run.output).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/shop\/purchase/);
+  expect(run.output).toContain('The flow answered 200.');
+  expect(run.output).toMatch(/Granted: Sophie Wagner <sophie\.wagner@example\.com> got "Online-Kurs Basis" \(off_basic\)\s+for order DS24-DEMO-1001/);
+  expect(run.output).toMatch(/The sandbox now holds for Sophie Wagner <sophie\.wagner@example\.com>.*:\n {2}- "Online-Kurs Basis" \(off_basic\): active, order DS24-DEMO-1001\n/);
+  expect(run.output).toContain('Done:');
+  expect(run.code).toBe(0);
+  await expectNothingLeftBehind(run);
+});
+
+it('without --once: keeps the editor open until Ctrl-C, then stops everything it started', async () => {
+  const run = startDemo([]);
+  await run.waitFor('Press Ctrl-C to stop.');
+  const editor = run.output.match(/Node-RED editor: +(http:\/\/127\.0\.0\.1:\d+)/)?.[1] as string;
+  const page = await fetch(editor);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('Node-RED');
+
+  // The curl line it prints works: another purchase, another grant.
+  const purchase = await fetch(`${editor}/shop/purchase`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'max@example.com', first_name: 'Max', last_name: 'Muster', order_id: 'DS24-1002' }),
+  });
+  expect(purchase.status).toBe(200);
+  expect(await purchase.json()).toMatchObject({ success: true, email: 'max@example.com', accessId: 'off_basic', orderId: 'DS24-1002' });
+
+  process.kill(run.pid, 'SIGINT');
+  await run.done;
+  expect(run.output).toContain('Stopped Node-RED and the sandbox.');
+  expect(run.code).toBe(0);
+  await expectNothingLeftBehind(run);
+});
+
+it('with MEMBERSPOT_API_KEY but no email/offer: says it is a real school and refuses before starting anything', async () => {
+  const key = 'real-school-key-4b1e9c';
+  const run = startDemo(['--once'], { MEMBERSPOT_API_KEY: key });
+  await run.done;
+
+  expect(run.code).toBe(1);
+  expect(run.output).toContain('REAL Memberspot school at https://api.memberspot.de');
+  expect(run.output).toContain('MEMBERSPOT_DEMO_EMAIL');
+  expect(run.output).toContain('MEMBERSPOT_DEMO_OFFER');
+  expect(run.output).toContain('Nothing was started and nothing was written.');
+  expect(run.output).not.toContain(key);
+  expect(run.output).not.toContain('Node-RED editor');
+  await expectNothingLeftBehind(run);
+});
+
+describe('with MEMBERSPOT_API_KEY, MEMBERSPOT_BASE_URL, email and offer (a sandbox posing as the real school)', () => {
+  const key = 'school-key-8d2f6a71c0';
+  let school: Sandbox;
+
+  beforeAll(async () => {
+    school = await startSandbox({ apiKey: key });
+  });
+  afterAll(async () => {
+    await school?.close();
+  });
+
+  const env = (apiKey: string) => ({
+    MEMBERSPOT_API_KEY: apiKey,
+    MEMBERSPOT_BASE_URL: school.url,
+    MEMBERSPOT_DEMO_EMAIL: 'owner@example.com',
+    MEMBERSPOT_DEMO_OFFER: 'off_premium',
+  });
+
+  it('says so first, grants the named offer to the named email, never prints the key', async () => {
+    const run = startDemo(['--once'], env(key));
+    await run.done;
+
+    expect(run.output.startsWith(`MEMBERSPOT_API_KEY is set: this demo uses your REAL Memberspot school at ${school.url}\n`)).toBe(true);
+    expect(run.output.indexOf('It will grant the offer off_premium to owner@example.com')).toBeLessThan(run.output.indexOf('Starting'));
+    expect(run.output).toContain('(the grant-access example flow)');
+    expect(run.output).toMatch(/Your Memberspot school now holds for .*owner@example\.com.*:\n {2}- "Premium-Mitgliedschaft" \(off_premium\): active, order DEMO-\d+/);
+    expect(run.output).not.toContain(key);
+    expect(run.code).toBe(0);
+    expect(school.state.userByEmail('owner@example.com')?.offers).toEqual([expect.objectContaining({ offerId: 'off_premium', active: true })]);
+    await expectNothingLeftBehind(run);
+  });
+
+  it('a wrong key: exits 1 with what Memberspot said, and stops everything', async () => {
+    const wrongKey = 'wrong-key-51c3e0d9';
+    const run = startDemo(['--once'], env(wrongKey));
+    await run.done;
+
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('The demo failed: The flow answered the purchase with 500');
+    expect(run.output).toContain('rejected the API key');
+    expect(run.output).not.toContain(wrongKey);
+    await expectNothingLeftBehind(run);
+  });
+});
