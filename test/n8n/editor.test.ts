@@ -95,6 +95,12 @@ describe('the credential', () => {
     expect(result.message).toMatch(/Authorization failed - please check your credentials|rejected the API key \(401\)/);
   });
 
+  it('Test fails without API access (403), saying so', async () => {
+    env.sandbox.script({ status: 403, body: { statusCode: 403, message: 'Forbidden', error: 'Forbidden' } });
+    const result = await testCredential({ apiKey: API_KEY, baseUrl: env.sandbox.url });
+    expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/Forbidden|refused access \(403\)/) });
+  });
+
   it('Test fails for an unreachable host, saying so', async () => {
     const result = await testCredential({ apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9' });
     expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/refused the connection|ECONNREFUSED/) });

@@ -252,6 +252,12 @@ describe('items, errors and Continue On Fail', () => {
     expect(error.context.itemIndex).toBe(1);
   });
 
+  it('a credential without a key fails before anything is sent, saying what to do', async () => {
+    const result = await runWorkflow(memberspotWorkflow({ resource: 'offer', operation: 'list' }), credential({ apiKey: '' }));
+    expect(result.error).toMatchObject({ name: 'NodeOperationError', message: expect.stringMatching(/apiKey: is required/) });
+    expect(env.requests()).toHaveLength(0);
+  });
+
   it('a 429 is retried by the core through n8n’s request helper', async () => {
     env.sandbox.script({ status: 429, retryAfter: '0' });
     const [out] = await ok({ resource: 'user', operation: 'findByEmail', email: 'anna.schmidt@example.com' });
