@@ -25,6 +25,7 @@ const CREDENTIAL = { id: 'msE2eCredential1', name: 'Memberspot Sandbox' };
 const FLOW_ID = 'msE2eGrantFlow01';
 const TRIGGER_FLOW_ID = 'msE2eTriggerFl01';
 const HOOK_ID = 'memberspot-e2e-hook';
+const HOOK_SECRET = 'e2e-hook-secret-42';
 const started = Date.now();
 
 function credentialsFile(sandbox: Sandbox) {
@@ -70,7 +71,7 @@ const triggerFlow = {
   active: false,
   settings: { executionOrder: 'v1' },
   nodes: [
-    { id: 'node-trigger', name: 'Memberspot Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: { events: '', secret: '' }, webhookId: HOOK_ID },
+    { id: 'node-trigger', name: 'Memberspot Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: { events: '', secret: HOOK_SECRET }, webhookId: HOOK_ID },
     memberspotNode('Set Source', 250, {
       resource: 'customProperty', operation: 'set', email: '={{ $json.email }}',
       properties: { property: [{ propertyId: 'cp_source', value: '={{ $json.event }}' }] },
@@ -140,14 +141,27 @@ describe.each(VERSIONS)('n8n %s', (version) => {
     ]);
   });
 
-  it('runs an active Memberspot Trigger workflow: auth_test starts nothing, an event runs it once', async () => {
+  it('runs an active Memberspot Trigger workflow: no secret is 401, auth_test starts nothing, an event runs it once', async () => {
     const workflow = writeJson(home.dir, 'trigger.json', triggerFlow);
     expect((await runCli(version, ['import:workflow', `--input=${workflow}`], home.env)).code).toBe(0);
     expect((await runCli(version, ['update:workflow', `--id=${TRIGGER_FLOW_ID}`, '--active=true'], home.env)).code).toBe(0);
 
     n8n = await startN8n(version, home, port);
-    const hook = `${n8n.url}/webhook/${HOOK_ID}/memberspot`;
+    const hook = `${n8n.url}/webhook/${HOOK_ID}/memberspot?secret=${HOOK_SECRET}`;
     sandbox.clearLog();
+
+    const withoutSecret = await fetch(`${n8n.url}/webhook/${HOOK_ID}/memberspot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'member.added', email: 'anna.schmidt@example.com' }),
+    });
+    expect(withoutSecret.status).toBe(401);
+    const byHeader = await fetch(`${n8n.url}/webhook/${HOOK_ID}/memberspot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-memberspot-secret': HOOK_SECRET },
+      body: JSON.stringify({ event: 'auth_test' }),
+    });
+    expect(byHeader.status).toBe(200);
 
     const validation = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'auth_test' }) });
     expect(validation.status).toBe(200);
