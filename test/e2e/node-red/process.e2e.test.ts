@@ -70,7 +70,7 @@ it('keeps the key out of the flows file and the admin API; only the encrypted cr
   const apiFlows = await (await red.admin('/flows', { token })).text();
   expect(apiFlows).not.toContain(API_KEY);
   const creds = await (await red.admin('/credentials/memberspot-config/e2ecfg', { token })).json();
-  expect(creds).toEqual({ has_apiKey: true });
+  expect(creds).toEqual({ has_apiKey: true, has_redisUrl: false });
   expect(red.output()).not.toContain(API_KEY);
 });
 
