@@ -4,8 +4,8 @@
  *   npm run bench              full run
  *   npm run bench -- --quick   short run for CI (fewer calls, same limit)
  *
- * 1. Rate-limited bulk: find-by-email calls for one account at the sandbox's 4/s limit, through our client
- *    and through a naive unthrottled client (what a plain HTTP loop does).
+ * 1. Rate-limited bulk: find-by-email calls for one account at the sandbox's 4/s limit, through our client,
+ *    our Node-RED node, and a naive unthrottled client (what a plain HTTP loop does).
  * 2. Overhead: per-call cost of our client vs raw undici on an unlimited endpoint, in the same run.
  * 3. List all users: every user of a sandbox seeded with 50,000, page by page: time and memory.
  * 4. Memory over a long run: heap after garbage collection before and after thousands of grants.
@@ -14,6 +14,7 @@ import { Pool } from 'undici';
 import { parseArgs } from 'node:util';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { createClient } from '../shared';
+import { runNodeRed } from './node-red';
 
 const KEY = 'bench-key-0123456789';
 const LIMIT = 4;
@@ -68,6 +69,19 @@ async function rateLimitedOurs(calls: number): Promise<Row> {
     };
   } finally {
     await client.close();
+    await sandbox.close();
+  }
+}
+
+async function rateLimitedNodeRed(calls: number): Promise<Row> {
+  const sandbox = await startSandbox({ apiKey: KEY, rateLimit: { limit: LIMIT, windowMs: 1000, scope: 'limited' } });
+  try {
+    const emails = Array.from({ length: calls }, (_, i) => EMAILS[i % EMAILS.length]);
+    const started = performance.now();
+    const failed = await runNodeRed(sandbox, KEY, emails);
+    const wallMs = performance.now() - started;
+    return { benchmark: `rate-limited: ${calls} find-by-email at ${LIMIT}/s, our Node-RED node (${calls} messages at once)`, figures: rateFigures(sandbox, wallMs, failed) };
+  } finally {
     await sandbox.close();
   }
 }
@@ -219,6 +233,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const calls = quick ? 40 : 400;
   rows.push(await rateLimitedOurs(calls));
+  rows.push(await rateLimitedNodeRed(calls));
   rows.push(await rateLimitedNaive(calls));
   rows.push(await overhead(quick ? 400 : 2000));
   rows.push(await listAll(quick ? 5000 : 50_000));
