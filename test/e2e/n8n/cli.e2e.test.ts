@@ -4,12 +4,15 @@
  * sandbox; then `n8n start` with an active Memberspot Trigger workflow that answers auth_test without an
  * execution and runs once for an event.
  */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import {
   freePort,
   makeHome,
   NODE_TYPE,
   rest,
+  ROOT,
   runCli,
   setupOwner,
   startN8n,
@@ -139,6 +142,23 @@ describe.each(VERSIONS)('n8n %s', (version) => {
       ['GET', 'valid'],
       ['POST', 'valid'],
     ]);
+  });
+
+  it('imports every workflow of n8n-examples/', async () => {
+    const dir = join(home.dir, 'examples');
+    mkdirSync(dir);
+    const names: string[] = [];
+    for (const file of readdirSync(join(ROOT, 'n8n-examples')).filter((f) => f.endsWith('.json'))) {
+      // Installed from the Community Nodes screen the types are `@memberflow/n8n-nodes-memberspot.*`; loaded
+      // from a custom folder, as here, they are `CUSTOM.*`.
+      const text = readFileSync(join(ROOT, 'n8n-examples', file), 'utf8').replace(/@memberflow\/n8n-nodes-memberspot\./g, 'CUSTOM.');
+      names.push((JSON.parse(text) as { name: string }).name);
+      writeFileSync(join(dir, file), text);
+    }
+    const imported = await runCli(version, ['import:workflow', '--separate', `--input=${dir}`], home.env);
+    expect(imported.code).toBe(0);
+    const listed = await runCli(version, ['list:workflow'], home.env);
+    for (const name of names) expect(listed.stdout).toContain(name);
   });
 
   it('runs an active Memberspot Trigger workflow: no secret is 401, auth_test starts nothing, an event runs it once', async () => {
