@@ -40,6 +40,18 @@ export class MemberspotApi implements ICredentialType {
 			description:
 				'Limit for the rate-limited endpoints (user lookup, course progress, login token, API calls). Memberspot allows 4 per second.',
 		},
+		// A Redis URL may hold a password (redis://:password@host), so it is stored and shown as a secret.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{
+			displayName: 'Redis URL',
+			name: 'redisUrl',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'redis://127.0.0.1:6379',
+			description:
+				'Optional. In queue mode (several workers) or with several n8n instances, give them the same Redis so that they share the rate limit. If Redis cannot be reached, each process keeps to the limit on its own and n8n logs a warning.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -13,6 +13,9 @@ export async function memberspotClient(context: IExecuteFunctions | ILoadOptions
 		apiKey: String(credentials.apiKey ?? ''),
 		baseUrl: typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() !== '' ? credentials.baseUrl : undefined,
 		requestsPerSecond: Number.isFinite(rate) && rate > 0 ? rate : undefined,
+		// Optional: shares the limit with the other workers; without Redis it falls back with a warning.
+		redisUrl: typeof credentials.redisUrl === 'string' && credentials.redisUrl.trim() !== '' ? credentials.redisUrl.trim() : undefined,
+		onWarning: (message) => context.logger.warn(message),
 		transport: n8nTransport(context, () => (client as MemberspotClient).baseUrl),
 	});
 	return client;

@@ -284,3 +284,27 @@ describe('items, errors and Continue On Fail', () => {
     expect(soft.output('Memberspot')[0].json.error).toBeDefined();
   });
 });
+
+describe('Redis', () => {
+  it('an unreachable Redis URL: the item still succeeds and n8n logs one warning, without the password', async () => {
+    // n8n-core's contexts log through the Logger in its DI container.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { Container } = require('@n8n/di');
+    const { Logger } = require('@n8n/backend-common');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const warn = jest.spyOn(Container.get(Logger), 'warn').mockImplementation(() => undefined);
+    try {
+      const result = await runWorkflow(
+        memberspotWorkflow({ resource: 'user', operation: 'findByEmail', email: 'anna.schmidt@example.com' }),
+        credential({ redisUrl: 'redis://:n8n-redis-pass@127.0.0.1:9' }),
+      );
+      expect(result.error).toBeUndefined();
+      expect(result.output('Memberspot')[0].json).toMatchObject({ email: 'anna.schmidt@example.com' });
+      const messages = warn.mock.calls.map((call) => String(call[0]));
+      expect(messages.filter((m) => m.includes('cannot be reached'))).toHaveLength(1);
+      expect(messages.join('\n')).not.toContain('n8n-redis-pass');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});

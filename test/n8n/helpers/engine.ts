@@ -188,6 +188,7 @@ export interface CredentialData {
   apiKey: string;
   baseUrl: string;
   requestsPerSecond?: number;
+  redisUrl?: string;
 }
 
 export const CREDENTIAL_ID = 'cred-1';
