@@ -24,6 +24,9 @@ const SANDBOX_ORDER_ID = 'DS24-DEMO-1001';
 
 const say = (...lines) => console.log(lines.join('\n'));
 
+// If whoever reads our output goes away (`npm start | head`), keep going quietly and still clean up.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 /** Everything started so far, stopped in reverse order. Something started after shutdown began stops at once. */
 const running = [];
 let shuttingDown = null;
@@ -126,6 +129,7 @@ async function main() {
 
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
+      if (shuttingDown) return; // a second Ctrl-C: already on it
       say('', 'Stopping…');
       shutdown().then(() => {
         say('Stopped Node-RED and the sandbox. Bye!');

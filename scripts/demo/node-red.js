@@ -70,13 +70,16 @@ async function startNodeRed({ port, redact = (text) => text } = {}) {
   const redJs = path.join(path.dirname(require.resolve('node-red/package.json')), 'red.js');
 
   let output = '';
-  const child = spawn(process.execPath, [redJs, '--userDir', userDir, '--port', new URL(url).port, '--settings', settingsFile], {
+  const guard = path.join(__dirname, 'orphan-guard.js');
+  const child = spawn(process.execPath, ['--require', guard, redJs, '--userDir', userDir, '--port', new URL(url).port, '--settings', settingsFile], {
     cwd: userDir,
-    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' },
+    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false', MEMBERSPOT_DEMO_USER_DIR: userDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
+  // Keep the log's last 200 kB: enough to show what went wrong, bounded however long the editor runs.
+  const keep = (chunk) => (output = (output + chunk).slice(-200_000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise((resolve) => child.once('exit', resolve));
 
   const nodeRed = {
@@ -110,7 +113,10 @@ async function startNodeRed({ port, redact = (text) => text } = {}) {
 
 async function waitUntilUp(url, child, log) {
   for (let attempt = 0; ; attempt += 1) {
-    if (child.exitCode !== null) throw new Error(`Node-RED stopped while starting. Its log:\n${log()}`);
+    if (child.exitCode !== null) {
+      if (/port in use/.test(log())) throw new Error(`Node-RED could not start: ${url} is already in use. Choose another --port, or leave it out for a free one.`);
+      throw new Error(`Node-RED stopped while starting. Its log:\n${log()}`);
+    }
     try {
       if ((await fetch(`${url}/settings`)).ok) return;
     } catch {

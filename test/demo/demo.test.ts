@@ -130,6 +130,20 @@ it('without --once: keeps the editor open until Ctrl-C, then stops everything it
   await expectNothingLeftBehind(run);
 });
 
+it('killed outright (kill -9): its Node-RED notices, removes its temporary dir and exits', async () => {
+  const run = startDemo([]);
+  await run.waitFor('Press Ctrl-C to stop.');
+  const editor = run.output.match(/Node-RED editor: +(http:\/\/127\.0\.0\.1:\d+)/)?.[1] as string;
+  process.kill(run.pid, 'SIGKILL');
+  await run.done;
+
+  // Node-RED checks on its parent once a second; wait for it to go (an exited process may linger as a
+  // zombie until reaped, so look at its port and its directory, not the process table).
+  const gone = async () => fs.readdirSync(run.tmpDir).length === 0 && (await fetch(editor).then(() => false, () => true));
+  while (!(await gone())) await new Promise((resolve) => setTimeout(resolve, 200));
+  fs.rmSync(run.tmpDir, { recursive: true, force: true });
+});
+
 it('with MEMBERSPOT_API_KEY but no email/offer: says it is a real school and refuses before starting anything', async () => {
   const key = 'real-school-key-4b1e9c';
   const run = startDemo(['--once'], { MEMBERSPOT_API_KEY: key });
