@@ -119,6 +119,21 @@ function summary({ account, target, nodeRed, flowCount }) {
   return lines;
 }
 
+/** What to try while the editor is open. No ready-made purchase against a real school: that would grant real access. */
+function nextSteps({ target, account, purchaseUrl, editorUrl }) {
+  if (target.kind === 'real') {
+    return [
+      `Open ${editorUrl} to see the flow.`,
+      `While this runs, every POST to ${purchaseUrl} grants ${account.offerId} in your school (only this machine can reach it).`,
+    ];
+  }
+  return [
+    `Open ${editorUrl} to see the flows. Try another purchase:`,
+    `  curl -X POST ${purchaseUrl} -H 'content-type: application/json' \\`,
+    `       -d '{"email":"max@example.com","first_name":"Max","last_name":"Muster","order_id":"DS24-1002"}'`,
+  ];
+}
+
 async function main() {
   const options = readOptions();
   if (options.help) return say(HELP);
@@ -132,7 +147,7 @@ async function main() {
       if (shuttingDown) return; // a second Ctrl-C: already on it
       say('', 'Stopping…');
       shutdown().then(() => {
-        say('Stopped Node-RED and the sandbox. Bye!');
+        say('Stopped everything the demo started. Bye!');
         process.exit(0);
       });
     });
@@ -165,13 +180,7 @@ async function main() {
       say('Done: the purchase went through the flow and the access was granted.');
       return;
     }
-    say(
-      `Open ${nodeRed.url} to see the flows. Try another purchase:`,
-      `  curl -X POST ${nodeRed.url}${purchasePath()} -H 'content-type: application/json' \\`,
-      `       -d '{"email":"max@example.com","first_name":"Max","last_name":"Muster","order_id":"DS24-1002"}'`,
-      '',
-      'Press Ctrl-C to stop.',
-    );
+    say(...nextSteps({ target, account, purchaseUrl: `${nodeRed.url}${purchasePath()}`, editorUrl: nodeRed.url }), '', 'Press Ctrl-C to stop.');
     await nodeRed.exited;
     // Reached only when Node-RED ends by itself (Ctrl-C exits from the signal handler).
     if (!shuttingDown) throw new Error(`Node-RED stopped unexpectedly. Its log:\n${nodeRed.log()}`);

@@ -11,7 +11,7 @@
  * MEMBERSPOT_DEMO_EMAIL (who gets access) and MEMBERSPOT_DEMO_OFFER (which offer) and refuses without them.
  */
 
-const HELP = `Usage: npm start [-- --once] [-- --port N]
+const HELP = `Usage: npm start [-- --once] [--port N]
 
 Starts a local Memberspot sandbox and Node-RED with this package's example flows, reports a shop
 purchase to the "grant access after purchase" flow, and shows what happened.

@@ -125,7 +125,7 @@ it('without --once: keeps the editor open until Ctrl-C, then stops everything it
 
   process.kill(run.pid, 'SIGINT');
   await run.done;
-  expect(run.output).toContain('Stopped Node-RED and the sandbox.');
+  expect(run.output).toContain('Stopped everything the demo started.');
   expect(run.code).toBe(0);
   await expectNothingLeftBehind(run);
 });
