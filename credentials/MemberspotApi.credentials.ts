@@ -40,6 +40,15 @@ export class MemberspotApi implements ICredentialType {
 			description:
 				'Limit for the rate-limited endpoints (user lookup, course progress, login token, API calls). Memberspot allows 4 per second.',
 		},
+		{
+			displayName: 'Timeout (s)',
+			name: 'timeout',
+			type: 'number',
+			default: 30,
+			typeOptions: { minValue: 0.1, numberPrecision: 2 },
+			description:
+				'How long to wait for each answer from Memberspot, in seconds. A call with no answer in time is retried (up to 5 times, with a growing pause), then the item fails with a timeout error.',
+		},
 		// A Redis URL may hold a password (redis://:password@host), so it is stored and shown as a secret.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{

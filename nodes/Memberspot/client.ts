@@ -6,6 +6,8 @@ import { CREDENTIAL_TYPE, n8nTransport } from './transport';
 export async function memberspotClient(context: IExecuteFunctions | ILoadOptionsFunctions): Promise<MemberspotClient> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const rate = Number(credentials.requestsPerSecond);
+	// Seconds in the credential; credentials saved before the field existed have none: the core's 30 s.
+	const timeout = credentials.timeout === '' || credentials.timeout === null ? NaN : Number(credentials.timeout);
 	let client: MemberspotClient | undefined = undefined;
 	// The key is given to the client only for the per-account limiter and for redaction: n8n sends it,
 	// through the credential's `authenticate` block.
@@ -13,6 +15,7 @@ export async function memberspotClient(context: IExecuteFunctions | ILoadOptions
 		apiKey: String(credentials.apiKey ?? ''),
 		baseUrl: typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() !== '' ? credentials.baseUrl : undefined,
 		requestsPerSecond: Number.isFinite(rate) && rate > 0 ? rate : undefined,
+		timeoutMs: Number.isFinite(timeout) && timeout > 0 ? Math.round(timeout * 1000) : undefined,
 		// Optional: shares the limit with the other workers; without Redis it falls back with a warning.
 		redisUrl: typeof credentials.redisUrl === 'string' && credentials.redisUrl.trim() !== '' ? credentials.redisUrl.trim() : undefined,
 		onWarning: (message) => context.logger.warn(message),

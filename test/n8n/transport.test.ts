@@ -7,7 +7,7 @@ import { TransportError } from '../../shared';
 import { n8nTransport, toTransportError } from '../../nodes/Memberspot/transport';
 import { subtitle } from '../../nodes/Memberspot/description';
 import { API_KEY, rejectionOf, useSandbox } from '../helpers/sandbox';
-import { makeWorkflow, memberspotExecuteContext, memberspotWorkflow } from './helpers/engine';
+import { makeWorkflow, memberspotExecuteContext, memberspotWorkflow, runWorkflow } from './helpers/engine';
 
 const env = useSandbox();
 beforeEach(() => {
@@ -70,4 +70,16 @@ it('shows the action label as the node subtitle', () => {
   const { workflow } = makeWorkflow(memberspotWorkflow({ resource: 'access', operation: 'grant' }));
   const node = workflow.getNode('Memberspot');
   expect(workflow.expression.getSimpleParameterValue(node!, subtitle, 'internal', {})).toBe('Grant Access');
+});
+
+it('gives up on an answer after the credential’s Timeout (s) and retries the call, through the engine', async () => {
+  // The first answer would take a minute: longer than the core's 30 s default and than this test's
+  // time-out, so the item only succeeds in time if 0.25 s from the credential reaches every request.
+  env.sandbox.script({ delayMs: 60_000 });
+  const workflow = memberspotWorkflow({ resource: 'user', operation: 'findByEmail', email: 'anna.schmidt@example.com' });
+  const result = await runWorkflow(workflow, { apiKey: API_KEY, baseUrl: env.sandbox.url, timeout: 0.25 });
+  expect(result.error).toBeUndefined();
+  expect(result.output('Memberspot').map((i) => i.json)).toEqual([expect.objectContaining({ email: 'anna.schmidt@example.com' })]);
+  // Only the retry has been answered; the first request is still waiting at the sandbox.
+  expect(env.requests()).toEqual([expect.objectContaining({ path: '/v1/users/find-by-mail/anna.schmidt%40example.com', status: 200 })]);
 });

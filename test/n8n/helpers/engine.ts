@@ -189,6 +189,8 @@ export interface CredentialData {
   baseUrl: string;
   requestsPerSecond?: number;
   redisUrl?: string;
+  /** Seconds to wait for each answer (the credential's "Timeout (s)"); the core's 30 s when absent. */
+  timeout?: number;
 }
 
 export const CREDENTIAL_ID = 'cred-1';
