@@ -5,9 +5,11 @@
  *   npm run bench -- --quick   short run for CI (fewer calls, same limit)
  *
  * 1. Rate-limited bulk: find-by-email calls for one account at the sandbox's 4/s limit, through our client,
- *    our Node-RED node, and a naive unthrottled client (what a plain HTTP loop does).
+ *    our n8n node (in-process engine), our Node-RED node, a naive unthrottled client (what a plain HTTP loop
+ *    does), and n8n's own HTTP Request node batching 4 items per 1000 ms (real n8n CLI, if installed).
  * 2. Overhead: per-call cost of our client vs raw undici on an unlimited endpoint, in the same run.
- * 3. List all users: every user of a sandbox seeded with 50,000, page by page: time and memory.
+ * 3. List all users: every user of a sandbox seeded with 50,000, page by page: time and memory, through our
+ *    core and through our n8n node (Return All).
  * 4. Memory over a long run: heap after garbage collection before and after thousands of grants.
  */
 import { Pool } from 'undici';
@@ -15,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { createClient } from '../shared';
 import { runNodeRed } from './node-red';
+import { closeN8nEngine, memberspotOutput, n8nCliBin, N8N_CLI_VERSION, runHttpRequestNode, runMemberspotNode } from './n8n';
 
 const KEY = 'bench-key-0123456789';
 const LIMIT = 4;
@@ -81,6 +84,43 @@ async function rateLimitedNodeRed(calls: number): Promise<Row> {
     const failed = await runNodeRed(sandbox, KEY, emails);
     const wallMs = performance.now() - started;
     return { benchmark: `rate-limited: ${calls} find-by-email at ${LIMIT}/s, our Node-RED node (${calls} messages at once)`, figures: rateFigures(sandbox, wallMs, failed) };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** N find-by-email items in one n8n execution through our node (in-process engine), the credential at 4/s. */
+async function rateLimitedN8n(calls: number): Promise<Row> {
+  const sandbox = await startSandbox({ apiKey: KEY, rateLimit: { limit: LIMIT, windowMs: 1000, scope: 'limited' } });
+  try {
+    const items = Array.from({ length: calls }, (_, i) => ({ email: EMAILS[i % EMAILS.length] }));
+    const started = performance.now();
+    const run = await runMemberspotNode(
+      { apiKey: KEY, baseUrl: sandbox.url, requestsPerSecond: LIMIT },
+      { resource: 'user', operation: 'findByEmail', email: '={{ $json.email }}' },
+      items,
+    );
+    const wallMs = performance.now() - started;
+    const out = memberspotOutput(run);
+    return {
+      benchmark: `rate-limited: ${calls} find-by-email at ${LIMIT}/s, our n8n node (${calls} items in one execution, in-process engine)`,
+      figures: rateFigures(sandbox, wallMs, out.failed + Math.max(0, calls - out.items)),
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+/** n8n's HTTP Request node with its batching option at 4 items per 1000 ms, through the real n8n CLI. */
+async function rateLimitedHttpRequestNode(calls: number): Promise<Row> {
+  const benchmark = `rate-limited: ${calls} find-by-email at ${LIMIT}/s, n8n ${N8N_CLI_VERSION} HTTP Request node, batching ${LIMIT} items per 1000 ms (n8n CLI; wall time includes its start)`;
+  const bin = n8nCliBin();
+  if (!bin) return { benchmark, figures: { skipped: `n8n ${N8N_CLI_VERSION} is not installed: run npm run setup:e2e` } };
+  const sandbox = await startSandbox({ apiKey: KEY, rateLimit: { limit: LIMIT, windowMs: 1000, scope: 'limited' } });
+  try {
+    const emails = Array.from({ length: calls }, (_, i) => EMAILS[i % EMAILS.length]);
+    const out = await runHttpRequestNode(bin, sandbox.url, KEY, emails, { size: LIMIT, intervalMs: 1000 });
+    return { benchmark, figures: rateFigures(sandbox, out.wallMs, out.failed + Math.max(0, calls - out.items)) };
   } finally {
     await sandbox.close();
   }
@@ -199,6 +239,34 @@ async function listAll(users: number): Promise<Row> {
   }
 }
 
+/** Every user of a large account through our n8n node, Return All: one item per user, all held by n8n. */
+async function listAllN8n(users: number): Promise<Row> {
+  const sandbox = await startSandbox({ apiKey: KEY, rateLimit: false, seed: { users } });
+  try {
+    const before = heapMb();
+    let peak = before;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed / 1024 / 1024)), 20);
+    const started = performance.now();
+    const run = await runMemberspotNode({ apiKey: KEY, baseUrl: sandbox.url, requestsPerSecond: LIMIT }, { resource: 'user', operation: 'list', returnAll: true }, [{}]);
+    const wallMs = performance.now() - started;
+    clearInterval(sample);
+    peak = Math.max(peak, process.memoryUsage().heapUsed / 1024 / 1024);
+    const out = memberspotOutput(run);
+    return {
+      benchmark: `list all users: ${out.items} users (sandbox seeded with ${users} more), Return All through our n8n node (in-process engine)`,
+      figures: {
+        'wall time (s)': (wallMs / 1000).toFixed(2),
+        'users per second': Math.round(out.items / (wallMs / 1000)),
+        'error items': out.failed,
+        'heap before (MB, sandbox included)': before.toFixed(1),
+        'peak heap growth while listing (MB, n8n holds every item)': (peak - before).toFixed(1),
+      },
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
 /** Heap after GC before and after many grants through one client: it should stay flat. */
 async function memory(grants: number): Promise<Row> {
   const sandbox = await startSandbox({ apiKey: KEY, rateLimit: false, seed: 'none' });
@@ -233,10 +301,14 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const calls = quick ? 40 : 400;
   rows.push(await rateLimitedOurs(calls));
+  rows.push(await rateLimitedN8n(calls));
   rows.push(await rateLimitedNodeRed(calls));
   rows.push(await rateLimitedNaive(calls));
+  rows.push(await rateLimitedHttpRequestNode(calls));
   rows.push(await overhead(quick ? 400 : 2000));
   rows.push(await listAll(quick ? 5000 : 50_000));
+  rows.push(await listAllN8n(quick ? 5000 : 50_000));
+  closeN8nEngine();
   rows.push(await memory(quick ? 2000 : 20_000));
   console.log(`\nMemberspot core benchmarks (${quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
   for (const row of rows) {
