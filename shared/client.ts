@@ -304,7 +304,7 @@ class Client implements MemberspotClient {
     const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
     const why = retried ? '' : ' It was not repeated automatically, because repeating it may not be safe; check in Memberspot whether it took effect.';
     if (error.kind === 'timeout') {
-      return new TimeoutError(`Memberspot did not answer within ${Math.round(this.timeoutMs / 1000)} s (${tries}).${why}`, {
+      return new TimeoutError(`Memberspot did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`} (${tries}).${why}`, {
         ...context,
         attempts,
         cause: error,

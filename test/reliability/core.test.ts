@@ -6,18 +6,10 @@
 import { inspect } from 'node:util';
 import { ApiError, AuthenticationError } from '../../shared';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { seeded } from './seeded';
+import { seeded, useFaultSuite } from './faults';
 
 const env = useSandbox({ rateLimit: false });
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(() => process.on('unhandledRejection', onUnhandled));
-afterAll(() => process.off('unhandledRejection', onUnhandled));
-beforeEach(() => {
-  env.sandbox.reset();
-  unhandled.length = 0;
-});
+const { unhandled } = useFaultSuite(env);
 
 const emails = Array.from({ length: 500 }, (_, i) => `kunde${i}@example.com`);
 /** Fresh addresses per test: late answers to the fault test's delayed requests must not count here. */

@@ -13,18 +13,10 @@ import { inspect } from 'node:util';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
 import { memberspotWorkflow, runWorkflow, type CredentialData, type RunResult } from '../n8n/helpers/engine';
-import { seeded } from './seeded';
+import { seeded, useFaultSuite } from './faults';
 
 const env = useSandbox({ rateLimit: false });
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(() => process.on('unhandledRejection', onUnhandled));
-afterAll(() => process.off('unhandledRejection', onUnhandled));
-beforeEach(() => {
-  env.sandbox.reset();
-  unhandled.length = 0;
-});
+const { unhandled } = useFaultSuite(env);
 
 /**
  * Items in the transient-fault run. 200, not the 500 of the core and Node-RED suites: with these faults each

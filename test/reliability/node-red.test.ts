@@ -5,19 +5,11 @@
  */
 import { actionFlow, configFor, load, run, useNodeRed, type FlowNode } from '../node-red/helpers';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { seeded } from './seeded';
+import { seeded, useFaultSuite } from './faults';
 
 const env = useSandbox({ rateLimit: false });
 useNodeRed();
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(() => process.on('unhandledRejection', onUnhandled));
-afterAll(() => process.off('unhandledRejection', onUnhandled));
-beforeEach(() => {
-  env.sandbox.reset();
-  unhandled.length = 0;
-});
+const { unhandled } = useFaultSuite(env);
 
 /** The action flow with an account whose timeout is short enough for the latency faults to exceed it. */
 function flow(): FlowNode[] {
