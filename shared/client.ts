@@ -218,6 +218,9 @@ class Client implements MemberspotClient {
     // flight is only aborted by the caller's signal; on close the caller is answered at once and the
     // request's late answer ignored, so that closing one client never cuts another's shared connection.
     const abort = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
+    // Many calls may share one caller signal (a Node-RED node's, an n8n execution's), each listening to it
+    // while it runs: Node's warning about more than 10 listeners would be a false alarm.
+    if (signal) setMaxListeners(0, signal);
     const path = withQuery(request.path, request.query);
     const context = { actionId: action.id };
 
