@@ -5,17 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { actionNode, catchNode, configNode, helper, useNodeRed, webhookNode, type FlowNode } from './helpers';
+import { actionNode, catchNode, configNode, helper, nodeRedRequire, useNodeRed, webhookNode, type FlowNode } from './helpers';
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 const core = [
-  require('@node-red/nodes/core/network/21-httpin.js'),
-  require('@node-red/nodes/core/function/15-change.js'),
-  require('@node-red/nodes/core/common/20-inject.js'),
-  require('@node-red/nodes/core/common/21-debug.js'),
-  require('@node-red/nodes/core/common/90-comment.js'),
+  nodeRedRequire('@node-red/nodes/core/network/21-httpin.js'),
+  nodeRedRequire('@node-red/nodes/core/function/15-change.js'),
+  nodeRedRequire('@node-red/nodes/core/common/20-inject.js'),
+  nodeRedRequire('@node-red/nodes/core/common/21-debug.js'),
+  nodeRedRequire('@node-red/nodes/core/common/90-comment.js'),
 ];
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const env = useSandbox();
 useNodeRed();

@@ -6,17 +6,27 @@ import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import { API_KEY } from '../helpers/sandbox';
 
+/**
+ * The Node-RED to test against: the devDependency (4.x), or the install in MEMBERSPOT_NODE_RED_DIR (a folder
+ * whose node_modules holds another node-red, e.g. 5.x for the Node 24 pass of .ci/run).
+ */
+const NODE_RED_DIR = process.env.MEMBERSPOT_NODE_RED_DIR;
+export function nodeRedRequire(id: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(NODE_RED_DIR ? require.resolve(id, { paths: [NODE_RED_DIR] }) : id);
+}
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const helper = require('node-red-node-test-helper');
-helper.init(require.resolve('node-red'));
+helper.init(NODE_RED_DIR ? require.resolve('node-red', { paths: [NODE_RED_DIR] }) : require.resolve('node-red'));
 
 const DIST = path.resolve(__dirname, '..', '..', 'dist', 'node-red');
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const configNode = require(path.join(DIST, 'memberspot-config.js'));
 export const actionNode = require(path.join(DIST, 'memberspot.js'));
 export const webhookNode = require(path.join(DIST, 'memberspot-webhook.js'));
-export const catchNode = require('@node-red/nodes/core/common/25-catch.js');
-const utilLog = require('@node-red/util').log;
+export const catchNode = nodeRedRequire('@node-red/nodes/core/common/25-catch.js');
+const utilLog = (nodeRedRequire('@node-red/util') as { log: { addHandler(h: EventEmitter): void; removeHandler(h: EventEmitter): void } }).log;
 /* eslint-enable @typescript-eslint/no-require-imports */
 const logHandlers: EventEmitter[] = [];
 
