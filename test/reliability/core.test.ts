@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import { ApiError, AuthenticationError } from '../../shared';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { seeded, useFaultSuite } from './faults';
+import { transientFaults, useFaultSuite } from './faults';
 
 const env = useSandbox({ rateLimit: false });
 const { unhandled } = useFaultSuite(env);
@@ -17,15 +17,7 @@ const others = (prefix: string) => Array.from({ length: 50 }, (_, i) => `${prefi
 const sentFor = (list: string[]) => env.requests().filter((r) => list.includes((r.body as { email?: string })?.email ?? ''));
 
 it('grants every user exactly once through 503s, resets, 429 bursts and latency beyond the timeout', async () => {
-  env.sandbox.setFaults({
-    errorRate: 0.15,
-    errorStatuses: [503],
-    resetRate: 0.05,
-    rateLimitBurstRate: 0.03,
-    latencyMs: 400,
-    latencyRate: 0.03,
-    random: seeded(20261127),
-  });
+  env.sandbox.setFaults(transientFaults(20261127));
   const retries: unknown[] = [];
   const client = env.client({ timeoutMs: 250, maxRetries: 8, maxRetryAfterMs: 200, onRetry: (e) => retries.push(e) });
   const results = await Promise.allSettled(

@@ -13,7 +13,7 @@ import { inspect } from 'node:util';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
 import { memberspotWorkflow, runWorkflow, type CredentialData, type RunResult } from '../n8n/helpers/engine';
-import { seeded, useFaultSuite } from './faults';
+import { transientFaults, useFaultSuite } from './faults';
 
 const env = useSandbox({ rateLimit: false });
 const { unhandled } = useFaultSuite(env);
@@ -63,15 +63,7 @@ function expectOneItemPerInput(output: INodeExecutionData[], items: IDataObject[
 }
 
 it(`grants all ${ITEMS} items through 503s, resets, 429 bursts and latency beyond the credential's timeout`, async () => {
-  env.sandbox.setFaults({
-    errorRate: 0.15,
-    errorStatuses: [503],
-    resetRate: 0.05,
-    rateLimitBurstRate: 0.03,
-    latencyMs: 400,
-    latencyRate: 0.03,
-    random: seeded(20261128),
-  });
+  env.sandbox.setFaults(transientFaults(20261128));
   const items = inputs('n8n', ITEMS);
   const result = await run(items);
   expect(result.error).toBeUndefined();

@@ -5,7 +5,7 @@
  */
 import { actionFlow, configFor, load, run, useNodeRed, type FlowNode } from '../node-red/helpers';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { seeded, useFaultSuite } from './faults';
+import { transientFaults, useFaultSuite } from './faults';
 
 const env = useSandbox({ rateLimit: false });
 useNodeRed();
@@ -19,15 +19,7 @@ function flow(): FlowNode[] {
 const inputs = Array.from({ length: 500 }, (_, i) => ({ email: `nr${i}@example.com`, accessId: 'off_basic', orderId: `CC-${i}` }));
 
 it('grants all 500 through 503s, resets, 429 bursts and latency beyond the timeout', async () => {
-  env.sandbox.setFaults({
-    errorRate: 0.15,
-    errorStatuses: [503],
-    resetRate: 0.05,
-    rateLimitBurstRate: 0.03,
-    latencyMs: 400,
-    latencyRate: 0.03,
-    random: seeded(4242),
-  });
+  env.sandbox.setFaults(transientFaults(4242));
   await load(flow());
   const { out, caught } = await run({ payload: inputs }, 'n1', 120_000);
   expect(caught).toBeUndefined();
