@@ -2,22 +2,26 @@
  * Real n8n CLI processes for the end-to-end tests: the pinned versions from the cache folder that
  * scripts/install-n8n.sh fills, each run with a throw-away user folder, telemetry off, a free port, and
  * this package's build as a custom extension (node types `CUSTOM.memberspot`, `CUSTOM.memberspotTrigger`).
+ * Finding and running the CLI and its base environment are bench/harness/n8n-cli.ts, shared with the
+ * benchmarks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findN8nBin, makeN8nTempHome, n8nCache, runN8nCli, type CliResult } from '../../../bench/harness/n8n-cli';
+
+export type { CliResult } from '../../../bench/harness/n8n-cli';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 export const VERSIONS = (process.env.N8N_VERSIONS ?? '2.8.4 1.123.50').split(/\s+/).filter(Boolean);
-export const CACHE = process.env.MEMBERSPOT_E2E_CACHE ?? join(homedir(), '.cache', 'memberspot-e2e');
+export const CACHE = n8nCache();
 export const NODE_TYPE = 'CUSTOM.memberspot';
 export const TRIGGER_TYPE = 'CUSTOM.memberspotTrigger';
 
 export function n8nBin(version: string): string {
-  const bin = join(CACHE, `n8n-${version}`, 'node_modules', 'n8n', 'bin', 'n8n');
-  if (!existsSync(bin)) {
+  const bin = findN8nBin(version, CACHE);
+  if (!bin) {
     throw new Error(`n8n ${version} is not installed in ${CACHE}; run \`npm run setup:e2e\` (scripts/install-n8n.sh) first`);
   }
   return bin;
@@ -49,11 +53,9 @@ export interface N8nHome {
  * link one level up, outside the folder n8n scans.
  */
 export function makeHome(port: number): N8nHome {
-  const dir = mkdtempSync(join(tmpdir(), 'memberspot-n8n-e2e-'));
-  const userFolder = join(dir, 'user');
-  const pkg = join(dir, 'pkg');
+  const home = makeN8nTempHome('memberspot-n8n-e2e-', 'memberspot-e2e-encryption-key');
+  const pkg = join(home.dir, 'pkg');
   const extensions = join(pkg, 'ext');
-  mkdirSync(userFolder, { recursive: true });
   mkdirSync(extensions, { recursive: true });
   for (const part of ['nodes', 'credentials', 'shared']) {
     const from = join(ROOT, 'dist', part);
@@ -62,10 +64,7 @@ export function makeHome(port: number): N8nHome {
   }
   symlinkSync(join(ROOT, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    TZ: 'UTC',
-    N8N_USER_FOLDER: userFolder,
+    ...home.env,
     N8N_CUSTOM_EXTENSIONS: extensions,
     N8N_PORT: String(port),
     N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -73,9 +72,6 @@ export function makeHome(port: number): N8nHome {
     N8N_PROTOCOL: 'http',
     WEBHOOK_URL: `http://127.0.0.1:${port}/`,
     N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-    N8N_ENCRYPTION_KEY: 'memberspot-e2e-encryption-key',
-    N8N_DIAGNOSTICS_ENABLED: 'false',
-    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
     N8N_PERSONALIZATION_ENABLED: 'false',
     N8N_TEMPLATES_ENABLED: 'false',
     N8N_DYNAMIC_BANNERS_ENABLED: 'false',
@@ -84,43 +80,16 @@ export function makeHome(port: number): N8nHome {
     N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
     N8N_AI_ENABLED: 'false',
     N8N_SECURE_COOKIE: 'false',
-    N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-    N8N_RUNNERS_ENABLED: 'false',
     N8N_PUSH_BACKEND: 'websocket',
-    N8N_LOG_LEVEL: 'info',
-    N8N_LOG_OUTPUT: 'console',
-    DB_SQLITE_POOL_SIZE: '2',
     EXTERNAL_FRONTEND_HOOKS_URLS: '',
     N8N_DEV_RELOAD: 'false',
-    NODE_ENV: 'production',
   };
-  return { dir, userFolder, extensions, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+  return { dir: home.dir, userFolder: home.userFolder, extensions, env, cleanup: home.cleanup };
 }
 
 /** Runs an n8n CLI command to its end. */
-export function runCli(version: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [n8nBin(version), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`n8n ${args.join(' ')} did not finish in ${timeoutMs} ms\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+export async function runCli(version: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
+  return runN8nCli(n8nBin(version), args, env, timeoutMs);
 }
 
 export interface RunningN8n {

@@ -1,60 +1,42 @@
 /**
  * Runs workflows in the real n8n engine, in process: n8n-core's WorkflowExecute with this package's node
  * and credential classes loaded from dist/ through the package.json `n8n` section, as n8n loads them.
- * What n8n's server normally supplies (the credential store and its `authenticate` step, the additional
- * data, the credential tester) is built here with the smallest faithful stand-ins.
+ * The engine itself (the node types registry, the credential store and its `authenticate` step, the
+ * additional data, running a workflow) is bench/harness/n8n-engine.ts, shared with the benchmarks; here
+ * are the jest hook, the stand-ins for n8n-nodes-base nodes and the test-only drivers (the credential
+ * tester, the trigger's webhook, the editor's contexts).
  */
 import './env';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ExecuteContext,
-  ExecutionLifecycleHooks,
-  LoadOptionsContext,
-  RoutingNode,
-  WebhookContext,
-  WorkflowExecute,
-} from 'n8n-core';
+import type * as N8nCore from 'n8n-core';
 import {
   createRunExecutionData,
-  ICredentialsHelper,
   Workflow,
   type ICredentialDataDecryptedObject,
-  type ICredentials,
   type ICredentialsDecrypted,
   type ICredentialType,
   type IDataObject,
   type IExecuteData,
-  type IHttpRequestOptions,
   type INode,
-  type INodeCredentialsDetails,
-  type INodeExecutionData,
   type INodeParameters,
-  type INodeProperties,
   type INodeType,
   type INodeTypes,
-  type IRequestOptionsSimplified,
-  type IRun,
-  type IRunExecutionData,
   type IWebhookResponseData,
   type IWorkflowBase,
-  type IWorkflowExecuteAdditionalData,
-  type IConnections,
 } from 'n8n-workflow';
+import { closeN8nEngine, createN8nEngine, CREDENTIAL_ID, n8nCore, type CredentialData, type WorkflowJson } from '../../../bench/harness/n8n-engine';
+
+export { CREDENTIAL_ID, CREDENTIAL_REF, type CredentialData, type RunResult, type WorkflowJson } from '../../../bench/harness/n8n-engine';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
-/**
- * n8n-core starts an SSH-tunnel cleanup interval on the first node run (a server process runs forever);
- * stop it after each test file so that jest can exit.
- */
-afterAll(() => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager') as { SSHClientsManager: new () => { onShutdown(): void } };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { Container } = require('@n8n/di') as { Container: { has(t: unknown): boolean; get<T>(t: new () => T): T } };
-  if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
-});
+/** n8n-core, loaded now that ./env has pointed its user folder at a throw-away folder. */
+const { ExecuteContext, LoadOptionsContext, RoutingNode, WebhookContext } = n8nCore();
+
+/** Stops what n8n-core leaves running after each test file, so that jest can exit. */
+afterAll(() => closeN8nEngine());
+
 export const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   name: string;
   n8n: { credentials: string[]; nodes: string[] };
@@ -72,7 +54,6 @@ function loadClasses<T>(files: string[]): T[] {
   });
 }
 
-export const credentialTypes = new Map(loadClasses<ICredentialType>(PACKAGE.n8n.credentials).map((c) => [c.name, c]));
 export const packageNodeTypes = loadClasses<INodeType>(PACKAGE.n8n.nodes);
 
 /** Stand-ins for n8n-nodes-base nodes the examples start with (the shop's webhook, a manual start). */
@@ -97,223 +78,20 @@ const standIns: Record<string, INodeType> = {
       return [items.length > 0 ? items : [{ json: {} }]];
     },
   },
-  /** Emits the items given as JSON in its `items` parameter (test-only). */
-  'test.items': {
-    description: {
-      displayName: 'Items', name: 'items', description: 'Test items', group: ['input'], version: 1, defaults: { name: 'Items' },
-      inputs: ['main'], outputs: ['main'],
-      properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
-    },
-    async execute() {
-      const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
-      const list = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
-      return [list.map((json) => ({ json }))];
-    },
-  },
 };
 
-const allNodeTypes: Record<string, INodeType> = {
-  ...standIns,
-  ...Object.fromEntries(packageNodeTypes.map((t) => [`${PACKAGE.name}.${t.description.name}`, t])),
-};
-
-export const nodeTypes: INodeTypes = {
-  getByName: (type) => {
-    const t = allNodeTypes[type];
-    if (!t) throw new Error(`Unknown node type ${type}`);
-    return t;
-  },
-  getByNameAndVersion: (type) => nodeTypes.getByName(type) as INodeType,
-  getKnownTypes: () => ({}),
-};
-
-/** A credential store in memory, and n8n's generic `authenticate` step (expressions over $credentials). */
-export class TestCredentialsHelper extends ICredentialsHelper {
-  constructor(private readonly store: Record<string, ICredentialDataDecryptedObject>) {
-    super();
-  }
-
-  getParentTypes(): string[] {
-    return [];
-  }
-
-  async authenticate(
-    credentials: ICredentialDataDecryptedObject,
-    typeName: string,
-    requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-    workflow: Workflow,
-    node: INode,
-  ): Promise<IHttpRequestOptions> {
-    const type = credentialTypes.get(typeName);
-    const authenticate = type?.authenticate;
-    if (!authenticate) return requestOptions as IHttpRequestOptions;
-    if (typeof authenticate === 'function') return authenticate(credentials, requestOptions as IHttpRequestOptions);
-    const resolve = (value: string) =>
-      String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials } as never, undefined, ''));
-    const options = requestOptions as unknown as Record<string, Record<string, unknown> | undefined>;
-    for (const [target, values] of Object.entries(authenticate.properties)) {
-      options[target] = { ...(options[target] ?? {}) };
-      for (const [key, value] of Object.entries(values as Record<string, string>)) {
-        (options[target] as Record<string, unknown>)[resolve(key)] = resolve(value);
-      }
-    }
-    return requestOptions as IHttpRequestOptions;
-  }
-
-  async preAuthentication(): Promise<undefined> {
-    return undefined;
-  }
-
-  async getCredentials(): Promise<ICredentials> {
-    throw new Error('not used in these tests');
-  }
-
-  /** One credential per type: the workflow's credential reference (id, name) only has to name the type. */
-  async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, details: INodeCredentialsDetails, type: string): Promise<ICredentialDataDecryptedObject> {
-    const data = this.store[type];
-    if (!data || !details.id) throw new Error(`No ${type} credential for ${JSON.stringify(details)}`);
-    return { ...data };
-  }
-
-  async updateCredentials(): Promise<void> {}
-
-  async updateCredentialsOauthTokenData(): Promise<void> {}
-
-  getCredentialsProperties(type: string): INodeProperties[] {
-    return credentialTypes.get(type)?.properties ?? [];
-  }
-}
-
-export interface CredentialData {
-  apiKey: string;
-  baseUrl: string;
-  requestsPerSecond?: number;
-  redisUrl?: string;
-  /** Seconds to wait for each answer (the credential's "Timeout (s)"); the core's 30 s when absent. */
-  timeout?: number;
-}
-
-export const CREDENTIAL_ID = 'cred-1';
-export const CREDENTIAL_REF = { memberspotApi: { id: CREDENTIAL_ID, name: 'Memberspot account' } };
-
-export function additionalDataFor(credential: CredentialData, workflowData: IWorkflowBase, mode: 'manual' | 'webhook' | 'internal' = 'manual'): IWorkflowExecuteAdditionalData {
-  const executionId = `exec-${Math.random().toString(36).slice(2)}`;
-  const data = {
-    credentialsHelper: new TestCredentialsHelper({ memberspotApi: { requestsPerSecond: 50, ...credential } as unknown as ICredentialDataDecryptedObject }),
-    hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
-    executionId,
-    executeWorkflow: async () => {
-      throw new Error('sub-workflows are not used in these tests');
-    },
-    getRunExecutionData: async () => undefined,
-    currentNodeExecutionIndex: 0,
-    restApiUrl: 'http://localhost:5678/rest',
-    instanceBaseUrl: 'http://localhost:5678/',
-    formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-    webhookBaseUrl: 'http://localhost:5678/webhook',
-    webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-    webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-    variables: {},
-    userId: 'user-1',
-    logAiEvent: () => undefined,
-    startRunnerTask: async () => {
-      throw new Error('task runners are not used in these tests');
-    },
-  };
-  return data as unknown as IWorkflowExecuteAdditionalData;
-}
-
-export interface WorkflowJson {
-  name?: string;
-  nodes: INode[];
-  connections: IConnections;
-}
-
-export function makeWorkflow(json: WorkflowJson): { workflow: Workflow; data: IWorkflowBase } {
-  const data = {
-    id: 'wf-1',
-    name: json.name ?? 'test',
-    active: false,
-    isArchived: false,
-    nodes: json.nodes,
-    connections: json.connections,
-    createdAt: new Date(),
-    updatedAt: new Date(),
-    settings: {},
-  } as unknown as IWorkflowBase;
-  const workflow = new Workflow({
-    id: 'wf-1',
-    name: data.name,
-    nodes: json.nodes,
-    connections: json.connections,
-    active: false,
-    nodeTypes,
-    staticData: {},
-    settings: {},
-  });
-  return { workflow, data };
-}
-
-export interface RunResult {
-  run: IRun;
-  /** Output items of the node's first run, first output. */
-  output(nodeName: string): INodeExecutionData[];
-  /** The error of the run, if any. */
-  error: (Error & Record<string, unknown>) | undefined;
-}
-
-function result(run: IRun): RunResult {
-  return {
-    run,
-    output(nodeName) {
-      const task = run.data.resultData.runData[nodeName]?.[0];
-      if (!task) throw new Error(`node ${nodeName} did not run`);
-      return task.data?.main?.[0] ?? [];
-    },
-    error: run.data.resultData.error as RunResult['error'],
-  };
-}
-
-/** Runs a workflow from its start node, as "Execute workflow" in the editor does. */
-export async function runWorkflow(json: WorkflowJson, credential: CredentialData, startNodeName?: string): Promise<RunResult> {
-  const { workflow, data } = makeWorkflow(json);
-  const additionalData = additionalDataFor(credential, data);
-  const start = workflow.getNode(startNodeName ?? json.nodes[0].name) ?? undefined;
-  const run = await new WorkflowExecute(additionalData, 'manual').run(workflow, start);
-  return result(run);
-}
-
-/** Runs a workflow from a node that receives these items, the way n8n runs one after a webhook call. */
-export async function runFrom(json: WorkflowJson, credential: CredentialData, startNodeName: string, items: INodeExecutionData[], mode: 'webhook' | 'manual' = 'webhook'): Promise<RunResult> {
-  const { workflow, data } = makeWorkflow(json);
-  const additionalData = additionalDataFor(credential, data, mode);
-  const node = workflow.getNode(startNodeName);
-  if (!node) throw new Error(`no node ${startNodeName}`);
-  const runExecutionData: IRunExecutionData = createRunExecutionData({
-    executionData: { nodeExecutionStack: [{ node, data: { main: [items] }, source: null }] },
-  });
-  const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
-  return result(run);
-}
+/** The engine with the stand-ins, the items node `test.items` and this package's nodes and credential. */
+const engine = createN8nEngine({
+  memberspotType: MEMBERSPOT,
+  nodeTypes: { ...standIns, ...Object.fromEntries(packageNodeTypes.map((t) => [`${PACKAGE.name}.${t.description.name}`, t])) },
+  credentialTypes: loadClasses<ICredentialType>(PACKAGE.n8n.credentials),
+  credentialDefaults: { requestsPerSecond: 50 },
+});
+export const { nodeTypes, credentialTypes, additionalDataFor, makeWorkflow, runWorkflow, runFrom } = engine;
 
 /** One Memberspot node behind a test.items node: the common shape of these tests. */
 export function memberspotWorkflow(parameters: IDataObject, items: IDataObject[] = [{}], settings: Partial<INode> = {}): WorkflowJson {
-  return {
-    nodes: [
-      { id: 'n1', name: 'Items', type: 'test.items', typeVersion: 1, position: [0, 0], parameters: { items: JSON.stringify(items) } },
-      {
-        id: 'n2',
-        name: 'Memberspot',
-        type: MEMBERSPOT,
-        typeVersion: 1,
-        position: [200, 0],
-        parameters: parameters as INodeParameters,
-        credentials: CREDENTIAL_REF,
-        ...settings,
-      },
-    ],
-    connections: { Items: { main: [[{ node: 'Memberspot', type: 'main', index: 0 }]] } },
-  };
+  return engine.memberspotWorkflow(parameters, items, settings);
 }
 
 /** A node's editor methods (listSearch / loadOptions) in n8n's LoadOptionsContext. */
@@ -417,12 +195,12 @@ export async function callTrigger(parameters: IDataObject, request: FakeWebhookR
     [],
     null,
   );
-  const result = await (type.webhook as (this: WebhookContext) => Promise<IWebhookResponseData>).call(context);
+  const result = await (type.webhook as (this: N8nCore.WebhookContext) => Promise<IWebhookResponseData>).call(context);
   return { result, status: response.statusCode, sent: response.sent };
 }
 
 /** An ExecuteContext for the Memberspot node in a one-node workflow, for driving its transport directly. */
-export function memberspotExecuteContext(credential: CredentialData, parameters: IDataObject = {}): ExecuteContext {
+export function memberspotExecuteContext(credential: CredentialData, parameters: IDataObject = {}): N8nCore.ExecuteContext {
   const json = memberspotWorkflow(parameters);
   const { workflow, data } = makeWorkflow(json);
   const additionalData = additionalDataFor(credential, data);
