@@ -1,59 +1,16 @@
 'use strict';
-/* global fetch, URL, setTimeout, clearTimeout -- Node's built-ins (the repo's eslint globals list only the CommonJS ones) */
+/* global fetch, setTimeout, clearTimeout -- Node's built-ins (the repo's eslint globals list only the CommonJS ones) */
 /**
  * A real Node-RED (the devDependency) in a temporary user dir, with this package linked into its
- * node_modules the way `npm install` in ~/.node-red would put it. Its output is kept, not shown: the demo
- * prints its own summary and shows Node-RED's log only when something fails.
+ * node_modules the way `npm install` in ~/.node-red would put it (node-red-setup.js, shared with the
+ * end-to-end tests). Its output is kept, not shown: the demo prints its own summary and shows Node-RED's
+ * log only when something fails.
  */
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const PACKAGE_NAME = require(path.join(ROOT, 'package.json')).name;
-
-/** A port nobody listens on right now (the OS picks it). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Node-RED's user dir: package.json, the package linked in, settings.js. Returns the settings file. */
-function prepareUserDir(userDir) {
-  const [scope, name] = PACKAGE_NAME.split('/');
-  fs.mkdirSync(path.join(userDir, 'node_modules', scope), { recursive: true });
-  fs.symlinkSync(ROOT, path.join(userDir, 'node_modules', scope, name), 'dir');
-  fs.writeFileSync(
-    path.join(userDir, 'package.json'),
-    JSON.stringify({ name: 'memberspot-demo', private: true, dependencies: { [PACKAGE_NAME]: `file:${ROOT}` } }, null, 2),
-  );
-
-  // No login: the editor listens on 127.0.0.1 only, so only this machine reaches it. No telemetry, no
-  // update checks, no palette installs, no welcome tours: nothing leaves the machine.
-  const settings = {
-    uiHost: '127.0.0.1',
-    flowFile: 'flows.json',
-    credentialSecret: crypto.randomBytes(16).toString('hex'),
-    telemetry: { enabled: false, updateNotification: false },
-    diagnostics: { enabled: false, ui: false },
-    runtimeState: { enabled: false, ui: false },
-    externalModules: { autoInstall: false, palette: { allowInstall: false } },
-    editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
-    logging: { console: { level: 'info', metrics: false, audit: false } },
-  };
-  const settingsFile = path.join(userDir, 'settings.js');
-  fs.writeFileSync(settingsFile, `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
-  return settingsFile;
-}
+const { freePort, prepareUserDir, spawnNodeRed } = require('./node-red-setup');
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,17 +22,14 @@ function sleep(ms) {
  */
 async function startNodeRed({ port, redact = (text) => text } = {}) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'memberspot-demo-'));
-  const settingsFile = prepareUserDir(userDir);
-  const url = `http://127.0.0.1:${port ?? (await freePort())}`;
-  const redJs = path.join(path.dirname(require.resolve('node-red/package.json')), 'red.js');
+  // No login: the editor listens on 127.0.0.1 only, so only this machine reaches it.
+  const settingsFile = prepareUserDir(userDir, { projectName: 'memberspot-demo', settings: { credentialSecret: crypto.randomBytes(16).toString('hex') } });
+  const listenPort = port ?? (await freePort());
+  const url = `http://127.0.0.1:${listenPort}`;
 
   let output = '';
   const guard = path.join(__dirname, 'orphan-guard.js');
-  const child = spawn(process.execPath, ['--require', guard, redJs, '--userDir', userDir, '--port', new URL(url).port, '--settings', settingsFile], {
-    cwd: userDir,
-    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false', MEMBERSPOT_DEMO_USER_DIR: userDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnNodeRed({ userDir, settingsFile, port: listenPort, nodeArgs: ['--require', guard], env: { MEMBERSPOT_DEMO_USER_DIR: userDir } });
   // Keep the log's last 200 kB: enough to show what went wrong, bounded however long the editor runs.
   const keep = (chunk) => (output = (output + chunk).slice(-200_000));
   child.stdout.on('data', keep);

@@ -1,15 +1,14 @@
 /**
- * A real Node-RED process for the end-to-end tests: a temporary user dir with this package linked into its
- * node_modules (the way `npm install` in ~/.node-red puts it), a settings file with adminAuth, telemetry and
- * diagnostics off, and helpers for the admin API.
+ * A real Node-RED process for the end-to-end tests: started as the demo starts it (scripts/demo/
+ * node-red-setup.js: a temporary user dir with this package linked into its node_modules, the way `npm
+ * install` in ~/.node-red puts it, telemetry and diagnostics off), plus adminAuth, and helpers for the admin
+ * API.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort, prepareUserDir, spawnNodeRed } from '../../../scripts/demo/node-red-setup';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CREDENTIAL_SECRET = 'e2e-credential-secret-7d2f';
 export const USERS = { admin: 'admin-pass-e2e', viewer: 'viewer-pass-e2e' } as const;
 
@@ -24,60 +23,30 @@ export interface NodeRed {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startNodeRed(): Promise<NodeRed> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'memberspot-nodered-'));
-  const scope = path.join(userDir, 'node_modules', '@memberflow');
-  fs.mkdirSync(scope, { recursive: true });
-  fs.symlinkSync(ROOT, path.join(scope, 'n8n-nodes-memberspot'), 'dir');
-  fs.writeFileSync(
-    path.join(userDir, 'package.json'),
-    JSON.stringify({ name: 'node-red-project', private: true, dependencies: { '@memberflow/n8n-nodes-memberspot': `file:${ROOT}` } }),
-  );
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bcrypt = require('bcryptjs');
-  const settings = {
-    uiHost: '127.0.0.1',
-    flowFile: 'flows.json',
-    credentialSecret: CREDENTIAL_SECRET,
-    httpNodeRoot: '/',
-    httpAdminRoot: '/',
-    adminAuth: {
-      type: 'credentials',
-      users: [
-        { username: 'admin', password: bcrypt.hashSync(USERS.admin, 8), permissions: '*' },
-        { username: 'viewer', password: bcrypt.hashSync(USERS.viewer, 8), permissions: ['flows.read'] },
-      ],
+  const settingsFile = prepareUserDir(userDir, {
+    projectName: 'node-red-project',
+    settings: {
+      credentialSecret: CREDENTIAL_SECRET,
+      httpNodeRoot: '/',
+      httpAdminRoot: '/',
+      adminAuth: {
+        type: 'credentials',
+        users: [
+          { username: 'admin', password: bcrypt.hashSync(USERS.admin, 8), permissions: '*' },
+          { username: 'viewer', password: bcrypt.hashSync(USERS.viewer, 8), permissions: ['flows.read'] },
+        ],
+      },
     },
-    telemetry: { enabled: false, updateNotification: false },
-    diagnostics: { enabled: false, ui: false },
-    runtimeState: { enabled: false, ui: false },
-    externalModules: { autoInstall: false, palette: { allowInstall: false } },
-    editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
-    logging: { console: { level: 'info', metrics: false, audit: false } },
-  };
-  const settingsFile = path.join(userDir, 'settings.js');
-  fs.writeFileSync(settingsFile, `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
+  });
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const red = path.join(path.dirname(require.resolve('node-red/package.json')), 'red.js');
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [red, '-u', userDir, '-p', String(port), '--settings', settingsFile], {
-    cwd: userDir,
-    env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnNodeRed({ userDir, settingsFile, port });
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
