@@ -154,6 +154,16 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
   getCredentialsProperties(type: string): INodeProperties[] {
     return this.types.get(type)?.properties ?? [];
   }
+
+  /**
+   * Asked by newer n8n-core (2.x) before a node reads a credential; as n8n's own helper: usable unless the
+   * credential type restricts itself to the nodes it names.
+   */
+  isCredentialUsableByNode(credentialType: string, nodeType: string): boolean {
+    const type = this.types.get(credentialType) as (ICredentialType & { restrictToSupportedNodes?: boolean; supportedNodes?: string[] }) | undefined;
+    if (!type?.restrictToSupportedNodes) return true;
+    return (type.supportedNodes ?? []).includes(nodeType);
+  }
 }
 
 /** The Memberspot API credential's fields. */
@@ -296,7 +306,11 @@ export function createN8nEngine(setup: EngineSetup): N8nEngine {
       const { workflow, data } = makeWorkflow(json);
       const additionalData = additionalDataFor(credential, data);
       const start = workflow.getNode(startNodeName ?? json.nodes[0].name) ?? undefined;
-      const run = await new (n8nCore().WorkflowExecute)(additionalData, 'manual').run(workflow, start);
+      const execute = new (n8nCore().WorkflowExecute)(additionalData, 'manual');
+      // n8n-core 1.x takes (workflow, startNode); 2.x takes one options object ({ workflow, startNode }).
+      const run = await (execute.run.length > 1
+        ? execute.run(workflow, start)
+        : (execute.run as unknown as (options: { workflow: Workflow; startNode?: INode }) => Promise<IRun>).call(execute, { workflow, startNode: start }));
       return result(run);
     },
     async runFrom(json, credential, startNodeName, items, mode = 'webhook') {

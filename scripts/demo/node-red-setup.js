@@ -60,11 +60,20 @@ function prepareUserDir(userDir, { projectName, settings = {} }) {
 }
 
 /**
+ * Node-RED's red.js: the devDependency's, or that of the install in MEMBERSPOT_NODE_RED_DIR (a folder whose
+ * node_modules holds another node-red, e.g. 5.x for the Node.js 24 pass in scripts/node24.sh).
+ */
+function redJsPath() {
+  const dir = process.env.MEMBERSPOT_NODE_RED_DIR;
+  return path.join(path.dirname(require.resolve('node-red/package.json', dir ? { paths: [dir] } : undefined)), 'red.js');
+}
+
+/**
  * Starts Node-RED's red.js with this Node.js on the prepared user dir (also its working dir), projects off.
  * @param {{ userDir: string, settingsFile: string, port: number, nodeArgs?: string[], env?: Record<string, string> }} options
  */
 function spawnNodeRed({ userDir, settingsFile, port, nodeArgs = [], env = {} }) {
-  const redJs = path.join(path.dirname(require.resolve('node-red/package.json')), 'red.js');
+  const redJs = redJsPath();
   return spawn(process.execPath, [...nodeArgs, redJs, '--userDir', userDir, '--port', String(port), '--settings', settingsFile], {
     cwd: userDir,
     env: { ...process.env, NODE_RED_ENABLE_PROJECTS: 'false', ...env },

@@ -39,6 +39,18 @@ it('loads the three node types from the package', async () => {
   for (const set of ours) expect(set.err).toBeUndefined();
 });
 
+it('loads without a warning or an error about the package, its Node.js or its Node-RED version', async () => {
+  const response = await red.admin('/settings', { token: await red.token('admin') });
+  const { version } = (await response.json()) as { version: string };
+  const log = red.output();
+  // Node-RED names the Node-RED and Node.js versions it runs on, then each problem with a module.
+  expect(log).toContain(`Node-RED version: v${version}`);
+  expect(log).toContain(`Node.js  version: ${process.version}`);
+  const problems = log.split('\n').filter((line) => /\[(warn|error)\]/.test(line) && /memberspot|node-red version|node\.js version|not supported|incompatible/i.test(line));
+  expect(problems).toEqual([]);
+  expect(log).not.toMatch(/\[(warn|error)\] \[memberspot/);
+});
+
 it('runs a deployed flow through an http in node against the sandbox', async () => {
   await deploy(red, e2eFlow(sandbox.url, API_KEY));
   const response = await fetch(`${red.url}/e2e/grant`, {
