@@ -2,14 +2,27 @@
 # Installs the pinned n8n CLIs used by the end-to-end tests, each once, into a cache folder outside the
 # repo (default ~/.cache/memberspot-e2e/n8n-<version>). Safe to run again: an installed version is skipped.
 #
-# n8n's `xlsx` dependency points at a tarball outside the npm registry; it is overridden to 0.18.5 (the
-# last registry release) so that the install works where only the npm registry is reachable.
-# Dependency install scripts run: n8n does not run without them (its sqlite3 is compiled on install); the
-# repo's .npmrc (ignore-scripts) does not apply in the cache folder.
+# Only the npm registry is reachable where this runs, and n8n's tree reaches outside it in two ways:
+# - its `xlsx` dependency points at a tarball elsewhere: it is overridden to 0.18.5, the last registry
+#   release;
+# - some dependencies' install scripts download binaries or sources from elsewhere (since about n8n 2.35,
+#   the Kafka node's @confluentinc/kafka-javascript fetches librdkafka's sources, and fails). So the tree
+#   is installed with --ignore-scripts, and then the native modules n8n needs to start and run workflows
+#   are built from their sources with the Node.js headers that ship with the Node.js in use: sqlite3 (the
+#   database) and, where the version has it, isolated-vm (n8n 2.x's expression sandbox). What stays
+#   unbuilt serves only nodes these tests do not use (Kafka) or has a pure-JS fallback.
 #
 #   MEMBERSPOT_E2E_CACHE   cache root (default $HOME/.cache/memberspot-e2e)
 #   N8N_VERSIONS           space-separated versions (default "2.8.4 1.123.50")
+#   N8N_NODE               the node binary to install (and so compile native modules) for; default: the
+#                          one on PATH. n8n 2.36 and later need Node.js 24 (scripts/node24.sh sets it).
 set -euo pipefail
+
+if [ -n "${N8N_NODE:-}" ]; then
+  # npm, node-gyp and the install scripts then all run on that Node.js, and build against its headers.
+  export PATH="$(dirname "$N8N_NODE"):$PATH"
+  unset npm_config_nodedir
+fi
 
 CACHE="${MEMBERSPOT_E2E_CACHE:-$HOME/.cache/memberspot-e2e}"
 VERSIONS="${N8N_VERSIONS:-2.8.4 1.123.50}"
@@ -34,8 +47,11 @@ prepare_build() {
     fi
   fi
   if [ -z "${npm_config_nodedir:-}" ] && [ -z "$(npm config get nodedir 2>/dev/null | grep -v '^undefined$\|^null$')" ]; then
-    prefix="$(dirname "$(dirname "$(command -v node)")")"
-    if [ -f "$prefix/include/node/node_api.h" ]; then export npm_config_nodedir="$prefix"; fi
+    # A Node.js install has them in include/node; the `node` npm package (node@24) in its platform package.
+    prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+    for candidate in "$prefix" "$prefix"/node_modules/node-*; do
+      if [ -f "$candidate/include/node/node_api.h" ]; then export npm_config_nodedir="$candidate"; break; fi
+    done
   fi
 }
 
@@ -45,7 +61,7 @@ for v in $VERSIONS; do
     echo "== n8n $v already installed in $dir"
     continue
   fi
-  echo "== installing n8n $v into $dir (takes a few minutes)"
+  echo "== installing n8n $v into $dir for Node.js $(node --version) (takes a few minutes)"
   prepare_build
   rm -rf "$dir"
   mkdir -p "$dir"
@@ -59,7 +75,14 @@ for v in $VERSIONS; do
 JSON
   # An .npmrc of our own so that no project or user setting (ignore-scripts, omit, ...) leaks in.
   printf 'fund=false\naudit=false\nupdate-notifier=false\n' > "$dir/.npmrc"
-  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
-  "$dir/node_modules/.bin/n8n" --version
+  (
+    cd "$dir"
+    npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+    native=(sqlite3)
+    if [ -d node_modules/isolated-vm ]; then native+=(isolated-vm); fi
+    echo "== building ${native[*]} from source"
+    npm rebuild --foreground-scripts=false --loglevel=error "${native[@]}"
+  )
+  node "$dir/node_modules/n8n/bin/n8n" --version
   date -u +%FT%TZ > "$dir/.installed"
 done

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The host-version pass: the unit, core, sandbox and Node-RED runtime suites on Node.js 24 (the `node@24`
-# npm package's binary) against the newest Node-RED 5.x. Both are installed once into the e2e cache
-# folder outside the repo. The built package (npm run build) is what the suites load.
+# The host-version pass, on Node.js 24 (the `node@24` npm package's binary) against the newest hosts that
+# install from the npm registry here, each installed once into the e2e cache folder outside the repo:
+# - the unit, core, sandbox and Node-RED runtime suites, against the newest Node-RED 5.x;
+# - the in-process n8n engine suite, against the newest n8n (N8N_NEWEST; n8n 2.36 and later need Node.js
+#   24; `latest`, 2.41.3, does not install here: it needs @n8n/agents 0.26.2, which the registry lacks);
+# - the end-to-end suites: that n8n's CLI, its Community Nodes install and its editor, and a Node-RED 5
+#   process and editor, each checking that the package loads without a warning about versions.
+# The built package (npm run build) is what the suites load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${MEMBERSPOT_E2E_CACHE:-$HOME/.cache/memberspot-e2e}"
+n8n_newest="${N8N_NEWEST:-2.41.1}"
 
 install_once() { # folder, package spec
   local dir="$cache/$1"
@@ -18,7 +24,22 @@ install_once() { # folder, package spec
 
 install_once node-24 node@24
 install_once node-red-5 node-red@5
-
 node24="$cache/node-24/node_modules/.bin/node"
-echo "== Node.js $("$node24" --version), Node-RED $("$node24" -p "require('$cache/node-red-5/node_modules/node-red/package.json').version")"
-MEMBERSPOT_NODE_RED_DIR="$cache/node-red-5" "$node24" node_modules/.bin/jest test/core test/sandbox test/node-red
+MEMBERSPOT_E2E_CACHE="$cache" N8N_VERSIONS="$n8n_newest" N8N_NODE="$node24" bash scripts/install-n8n.sh
+
+node_red_dir="$cache/node-red-5"
+n8n_dir="$cache/n8n-$n8n_newest"
+shots="$(mktemp -d)"
+trap 'rm -rf "$shots"' EXIT
+echo "== Node.js $("$node24" --version), Node-RED $("$node24" -p "require('$node_red_dir/node_modules/node-red/package.json').version"), n8n $("$node24" -p "require('$n8n_dir/node_modules/n8n/package.json').version")"
+
+echo "== unit, core, sandbox and Node-RED runtime suites"
+MEMBERSPOT_NODE_RED_DIR="$node_red_dir" "$node24" node_modules/.bin/jest test/core test/sandbox test/node-red
+echo "== n8n engine suite (in process, n8n-core of n8n $n8n_newest)"
+MEMBERSPOT_N8N_DIR="$n8n_dir" "$node24" node_modules/.bin/jest test/n8n
+echo "== end to end: n8n $n8n_newest (CLI, Community Nodes install, editor)"
+MEMBERSPOT_E2E_CACHE="$cache" N8N_VERSIONS="$n8n_newest" MEMBERSPOT_SCREENSHOT_DIR="$shots" \
+  "$node24" node_modules/.bin/jest -c test/e2e/jest.config.js test/e2e/n8n
+echo "== end to end: Node-RED 5 (process, editor)"
+MEMBERSPOT_NODE_RED_DIR="$node_red_dir" MEMBERSPOT_SCREENSHOT_DIR="$shots" \
+  "$node24" node_modules/.bin/jest -c test/e2e/jest.config.js test/e2e/node-red

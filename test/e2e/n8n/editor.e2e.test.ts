@@ -105,7 +105,8 @@ describe.each(VERSIONS)('n8n %s editor', (version) => {
     await page.waitForSelector('[data-test-id="rlc-item"]');
     const names = await visibleTexts(page, '[data-test-id="rlc-item"]');
     expect(names).toEqual(['Coaching-Paket', 'Komplettpaket', 'Meditation kompakt', 'Online-Kurs Basis', 'Premium-Mitgliedschaft']);
-    if (version === SCREENSHOT_VERSION) await page.screenshot({ path: join(ROOT, 'docs', 'n8n-node-panel.png') });
+    // docs/ (the README shows it), or MEMBERSPOT_SCREENSHOT_DIR (the Node.js 24 pass keeps docs/ as it is).
+    if (version === SCREENSHOT_VERSION) await page.screenshot({ path: join(process.env.MEMBERSPOT_SCREENSHOT_DIR ?? join(ROOT, 'docs'), 'n8n-node-panel.png') });
     await page.locator('[data-test-id="rlc-search"] input, input[data-test-id="rlc-search"]').first().fill('premium');
     await page.waitForFunction(() => document.querySelectorAll('[data-test-id="rlc-item"]').length === 1);
     expect(await visibleTexts(page, '[data-test-id="rlc-item"]')).toEqual(['Premium-Mitgliedschaft']);

@@ -12,7 +12,8 @@ import { startSandbox, type Sandbox } from '../../../sandbox';
 import { deploy, e2eFlow, startNodeRed, USERS, type NodeRed } from './nodered';
 
 const API_KEY = 'e2e-key-editor-8c1f2a7d9e';
-const SCREENSHOT = path.resolve(__dirname, '..', '..', '..', 'docs', 'node-red-action-dialog.png');
+/** docs/ (the README shows it), or MEMBERSPOT_SCREENSHOT_DIR (the Node.js 24 pass keeps docs/ as it is). */
+const SCREENSHOT = path.join(process.env.MEMBERSPOT_SCREENSHOT_DIR ?? path.resolve(__dirname, '..', '..', '..', 'docs'), 'node-red-action-dialog.png');
 let sandbox: Sandbox;
 let red: NodeRed;
 let browser: Browser;
