@@ -41,7 +41,7 @@ prepare_build() {
       echo "== installing build tools for native modules (Debian packages)"
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -qq
-      apt-get install -y -qq --no-install-recommends python3 make g++ >/dev/null
+      apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends python3 make g++ >/dev/null
     else
       echo "!! python3, make and g++ are needed to build n8n's sqlite3; install them first" >&2
     fi

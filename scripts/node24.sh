@@ -6,7 +6,8 @@
 #   24; `latest`, 2.41.3, does not install here: it needs @n8n/agents 0.26.2, which the registry lacks);
 # - the end-to-end suites: that n8n's CLI, its Community Nodes install and its editor, and a Node-RED 5
 #   process and editor, each checking that the package loads without a warning about versions.
-# The built package (npm run build) is what the suites load.
+# The built package (npm run build) is what the suites load. `--install-only` installs the hosts and stops
+# (.ci/run does that while the other e2e setup runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cache="${MEMBERSPOT_E2E_CACHE:-$HOME/.cache/memberspot-e2e}"
@@ -26,6 +27,7 @@ install_once node-24 node@24
 install_once node-red-5 node-red@5
 node24="$cache/node-24/node_modules/.bin/node"
 MEMBERSPOT_E2E_CACHE="$cache" N8N_VERSIONS="$n8n_newest" N8N_NODE="$node24" bash scripts/install-n8n.sh
+if [ "${1:-}" = "--install-only" ]; then exit 0; fi
 
 node_red_dir="$cache/node-red-5"
 n8n_dir="$cache/n8n-$n8n_newest"

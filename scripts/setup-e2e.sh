@@ -9,7 +9,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   echo "== installing chromium (Debian package)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+  apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends chromium fonts-liberation >/dev/null
 fi
 chromium --version
 
