@@ -92,7 +92,7 @@ export interface RateLimitOptions {
   /** Counted requests allowed per window; 0 turns the limit off. */
   limit: number;
   windowMs?: number;
-  /** `limited`: only the endpoints Memberspot limits (find-by-mail, login-token, course progress); `all`: every /v1 request. */
+  /** `limited`: only the endpoints this package treats as limited (find-by-mail, course progress as Memberspot and public sources name them; login-token as decided in its action); `all`: every /v1 request. */
   scope?: RateLimitScope;
 }
 

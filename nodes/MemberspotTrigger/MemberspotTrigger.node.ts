@@ -48,7 +48,7 @@ export class MemberspotTrigger implements INodeType {
 				name: 'events',
 				type: 'string',
 				default: '',
-				placeholder: 'e.g. user.created, offer.granted',
+				placeholder: 'event names as your Memberspot automation sends them, comma-separated',
 				description:
 					'Only start the workflow for these event names (the "event" field of the body), separated by commas. Leave empty to start it for every event.',
 			},

@@ -6,8 +6,8 @@
  * key is in no output or error.
  *
  * n8n runs a node's items one after the other, and the node's retries wait the core's default backoff
- * (500 ms, doubling; the credential does not make it configurable): the fault run uses 200 items to stay
- * under a minute.
+ * (500 ms, doubling; the credential does not make it configurable), so the 500-item fault run takes about
+ * two minutes.
  */
 import { inspect } from 'node:util';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
