@@ -18,10 +18,13 @@
 #                          one on PATH. n8n 2.36 and later need Node.js 24 (scripts/node24.sh sets it).
 set -euo pipefail
 
+# Run as an npm script (npm run setup:e2e), this inherits npm's settings as npm_config_* variables, this
+# repo's ignore-scripts=true among them: none of them may reach the installs in the cache folder.
+while IFS= read -r name; do unset "$name"; done < <(env | grep -o '^npm_config_[A-Za-z0-9_]*' || true)
+
 if [ -n "${N8N_NODE:-}" ]; then
   # npm, node-gyp and the install scripts then all run on that Node.js, and build against its headers.
   export PATH="$(dirname "$N8N_NODE"):$PATH"
-  unset npm_config_nodedir
 fi
 
 CACHE="${MEMBERSPOT_E2E_CACHE:-$HOME/.cache/memberspot-e2e}"
@@ -46,13 +49,12 @@ prepare_build() {
       echo "!! python3, make and g++ are needed to build n8n's sqlite3; install them first" >&2
     fi
   fi
-  if [ -z "${npm_config_nodedir:-}" ] && [ -z "$(npm config get nodedir 2>/dev/null | grep -v '^undefined$\|^null$')" ]; then
-    # A Node.js install has them in include/node; the `node` npm package (node@24) in its platform package.
-    prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
-    for candidate in "$prefix" "$prefix"/node_modules/node-*; do
-      if [ -f "$candidate/include/node/node_api.h" ]; then export npm_config_nodedir="$candidate"; break; fi
-    done
-  fi
+  # The headers of the Node.js in use, whatever a user or global npmrc says: a Node.js install has them in
+  # include/node, the `node` npm package (node@24) in its platform package. Else npm's own setting stands.
+  prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+  for candidate in "$prefix" "$prefix"/node_modules/node-*; do
+    if [ -f "$candidate/include/node/node_api.h" ]; then export npm_config_nodedir="$candidate"; break; fi
+  done
 }
 
 for v in $VERSIONS; do
@@ -77,11 +79,17 @@ JSON
   printf 'fund=false\naudit=false\nupdate-notifier=false\n' > "$dir/.npmrc"
   (
     cd "$dir"
-    npm install --ignore-scripts --no-audit --no-fund --loglevel=error
+    npm install --ignore-scripts=true --no-audit --no-fund --loglevel=error
     native=(sqlite3)
     if [ -d node_modules/isolated-vm ]; then native+=(isolated-vm); fi
     echo "== building ${native[*]} from source"
-    npm rebuild --foreground-scripts=false --loglevel=error "${native[@]}"
+    npm rebuild --ignore-scripts=false --foreground-scripts=false --loglevel=error "${native[@]}"
+    for module in "${native[@]}"; do
+      if ! node -e "require('$module')" 2>/dev/null; then
+        echo "!! $module does not load in $dir after the build (node $(node --version))" >&2
+        exit 1
+      fi
+    done
   )
   node "$dir/node_modules/n8n/bin/n8n" --version
   date -u +%FT%TZ > "$dir/.installed"

@@ -10,6 +10,9 @@
 # (.ci/run does that while the other e2e setup runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Run as an npm script (npm run test:node24), this inherits npm's settings as npm_config_* variables, this
+# repo's ignore-scripts=true among them; node@24 needs its install script to put the binary in place.
+while IFS= read -r name; do unset "$name"; done < <(env | grep -o '^npm_config_[A-Za-z0-9_]*' || true)
 cache="${MEMBERSPOT_E2E_CACHE:-$HOME/.cache/memberspot-e2e}"
 n8n_newest="${N8N_NEWEST:-2.41.1}"
 
