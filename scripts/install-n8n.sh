@@ -5,12 +5,13 @@
 # Only the npm registry is reachable where this runs, and n8n's tree reaches outside it in two ways:
 # - its `xlsx` dependency points at a tarball elsewhere: it is overridden to 0.18.5, the last registry
 #   release;
-# - some dependencies' install scripts download binaries or sources from elsewhere (since about n8n 2.35,
-#   the Kafka node's @confluentinc/kafka-javascript fetches librdkafka's sources, and fails). So the tree
-#   is installed with --ignore-scripts, and then the native modules n8n needs to start and run workflows
-#   are built from their sources with the Node.js headers that ship with the Node.js in use: sqlite3 (the
-#   database) and, where the version has it, isolated-vm (n8n 2.x's expression sandbox). What stays
-#   unbuilt serves only nodes these tests do not use (Kafka) or has a pure-JS fallback.
+# - some dependencies' install scripts download binaries or sources from elsewhere (in recent 2.x, the
+#   Kafka node's @confluentinc/kafka-javascript fetches librdkafka's sources, and fails). So the tree is
+#   installed with --ignore-scripts, and then only the install steps of the native modules n8n needs to
+#   start and run workflows are run: sqlite3 (the database), compiled from source with the headers of the
+#   Node.js in use, and, where the version has it, isolated-vm (n8n 2.x's expression sandbox), which picks
+#   the binary it ships. What stays unbuilt serves only nodes these tests do not use (Kafka) or has a
+#   pure-JS fallback.
 #
 #   MEMBERSPOT_E2E_CACHE   cache root (default $HOME/.cache/memberspot-e2e)
 #   N8N_VERSIONS           space-separated versions (default "2.8.4 1.123.50")
@@ -82,7 +83,7 @@ JSON
     npm install --ignore-scripts=true --no-audit --no-fund --loglevel=error
     native=(sqlite3)
     if [ -d node_modules/isolated-vm ]; then native+=(isolated-vm); fi
-    echo "== building ${native[*]} from source"
+    echo "== running the install steps of ${native[*]}"
     npm rebuild --ignore-scripts=false --foreground-scripts=false --loglevel=error "${native[@]}"
     for module in "${native[@]}"; do
       if ! node -e "require('$module')" 2>/dev/null; then
