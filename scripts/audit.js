@@ -42,25 +42,22 @@ function advisories() {
   return { ran: true, meta, serious };
 }
 
-/** name@version → the ranges its dependants in the production tree ask for. */
+/** name@version → the ranges its dependants in the production tree ask for (npm ls --long has them). */
 function productionTree() {
-  const ls = npmJson(['ls', '--omit=dev', '--all', '--json']);
+  const ls = npmJson(['ls', '--omit=dev', '--all', '--long', '--json']);
   if (!ls.json || !ls.json.dependencies) throw new Error(`npm ls --omit=dev failed: ${ls.stderr.trim()}`);
-  const own = require(path.join(root, 'package.json')).dependencies || {};
   const found = new Map();
-  const walk = (deps, wanted) => {
-    for (const [name, node] of Object.entries(deps || {})) {
+  const walk = (parent) => {
+    for (const [name, node] of Object.entries(parent.dependencies || {})) {
       if (!node.version) continue;
       const key = `${name}@${node.version}`;
       const entry = found.get(key) || { name, version: node.version, ranges: new Set() };
-      entry.ranges.add(wanted(name));
+      entry.ranges.add((parent._dependencies || {})[name] || '*');
       found.set(key, entry);
-      const lock = require(path.join(root, 'node_modules', ...name.split('/'), 'package.json'));
-      const child = lock.version === node.version ? lock.dependencies || {} : {};
-      walk(node.dependencies, (n) => child[n] || '*');
+      walk(node);
     }
   };
-  walk(ls.json.dependencies, (name) => own[name] || '*');
+  walk(ls.json);
   return [...found.values()];
 }
 
