@@ -27,6 +27,7 @@ export interface BenchCredential {
   apiKey: string;
   baseUrl: string;
   requestsPerSecond?: number;
+  parallelRequests?: number;
 }
 
 /** Runs Items → Memberspot (one execution, "Execute workflow"; failed items continue) and returns the engine's run. */

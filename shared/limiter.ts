@@ -22,6 +22,7 @@ export type Lane = 'limited' | 'general';
 export interface LimiterOptions {
   /** Requests per second on rate-limited endpoints (default 4, Memberspot's documented limit). */
   requestsPerSecond?: number;
+  parallelRequests?: number;
   /** Share the limit with other processes through this Redis (e.g. redis://127.0.0.1:6379). */
   redisUrl?: string;
   /** Told when the limiter falls back from Redis to the process's own limit, and when Redis is back. */

@@ -174,6 +174,8 @@ export interface CredentialData {
   redisUrl?: string;
   /** Seconds to wait for each answer (the credential's "Timeout (s)"); the core's 30 s when absent. */
   timeout?: number;
+  /** Calls in flight at once (the credential's "Parallel requests"); the core's 8 when absent. */
+  parallelRequests?: number;
 }
 
 export const CREDENTIAL_ID = 'cred-1';
