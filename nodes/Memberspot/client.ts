@@ -16,6 +16,8 @@ export async function memberspotClient(context: IExecuteFunctions | ILoadOptions
 		baseUrl: typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() !== '' ? credentials.baseUrl : undefined,
 		requestsPerSecond: Number.isFinite(rate) && rate > 0 ? rate : undefined,
 		timeoutMs: Number.isFinite(timeout) && timeout > 0 ? Math.round(timeout * 1000) : undefined,
+		// "Parallel requests"; credentials saved without it get the core's 8.
+		parallelRequests: Number.isInteger(Number(credentials.parallelRequests)) && Number(credentials.parallelRequests) > 0 ? Number(credentials.parallelRequests) : undefined,
 		// Optional: shares the limit with the other workers; without Redis it falls back with a warning.
 		redisUrl: typeof credentials.redisUrl === 'string' && credentials.redisUrl.trim() !== '' ? credentials.redisUrl.trim() : undefined,
 		onWarning: (message) => context.logger.warn(message),

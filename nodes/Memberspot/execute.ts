@@ -1,6 +1,7 @@
 /**
- * Runs the Memberspot node: one core action per input item, in order. Turns n8n parameters into the
- * action's input, results into items (lists fan out, one item per entry) and errors into error items
+ * Runs the Memberspot node: one core action per input item, up to the client's "Parallel requests" items
+ * at once (the limiter paces the rate-limited endpoints), output in input order. Turns n8n parameters into
+ * the action's input, results into items (lists fan out, one item per entry) and errors into error items
  * (Continue On Fail) or NodeApiError / NodeOperationError with the item index and a hint.
  */
 import {
@@ -79,13 +80,29 @@ function toJson(entry: unknown): IDataObject {
 	return isObject(entry) ? (entry as IDataObject) : { value: entry as IDataObject[string] };
 }
 
-async function runItem(context: IExecuteFunctions, client: MemberspotClient, action: AnyAction, itemIndex: number): Promise<IDataObject[]> {
+/** What one item will run: read from its parameters (synchronous) before it starts. */
+interface ItemCall {
+	action: AnyAction;
+	input: Record<string, unknown>;
+	/** For a paged list: stop after this many (undefined: Return All). */
+	limit?: number;
+}
+
+function itemCall(context: IExecuteFunctions, itemIndex: number): ItemCall {
+	const resource = context.getNodeParameter('resource', itemIndex) as string;
+	const operation = context.getNodeParameter('operation', itemIndex) as string;
+	const action = findAction(resource, operation);
+	if (!action) {
+		throw new NodeOperationError(context.getNode(), `Unknown operation "${operation}" for resource "${resource}"`, { itemIndex });
+	}
 	const input = actionInput(context, action, itemIndex);
-	const signal = context.getExecutionCancelSignal?.();
+	if (!isPagedList(action)) return { action, input };
+	const returnAll = context.getNodeParameter(RETURN_ALL, itemIndex, false) as boolean;
+	return { action, input, limit: returnAll ? undefined : (context.getNodeParameter(LIMIT, itemIndex, 50) as number) };
+}
+
+async function runCall(client: MemberspotClient, { action, input, limit }: ItemCall, signal: AbortSignal): Promise<IDataObject[]> {
 	if (isPagedList(action)) {
-		const returnAll = context.getNodeParameter(RETURN_ALL, itemIndex, false) as boolean;
-		const limit = returnAll ? undefined : (context.getNodeParameter(LIMIT, itemIndex, 50) as number);
-		if (limit !== undefined) client.validate(action.id, input);
 		const users: IDataObject[] = [];
 		for await (const user of client.listAll(input, { limit, signal })) users.push(user as IDataObject);
 		return users;
@@ -136,30 +153,63 @@ function errorItem(context: IExecuteFunctions, error: unknown, itemIndex: number
 	return { json: errorJson(error), pairedItem: { item: itemIndex } };
 }
 
+/**
+ * Runs the items, up to `parallel` at once, each with its own AbortController. The items start in input
+ * order; the output keeps it. Without Continue On Fail, a failed item stops the run: no later item
+ * starts, later items still waiting or in flight are cancelled, earlier ones finish, and the error of the
+ * lowest failed item is thrown (the one a one-at-a-time run would have stopped at). Cancelling the
+ * execution cancels every item in flight or waiting.
+ */
+async function runItems(context: IExecuteFunctions, client: MemberspotClient, count: number): Promise<INodeExecutionData[]> {
+	const continueOnFail = context.continueOnFail();
+	const cancelled = context.getExecutionCancelSignal?.();
+	const results: INodeExecutionData[][] = new Array(count);
+	const running = new Map<number, AbortController>();
+	// The lowest failed item so far (without Continue On Fail); an object, as the workers set it.
+	const stop: { failure?: { itemIndex: number; error: unknown } } = {};
+	let next = 0;
+	const cancelAll = () => running.forEach((controller) => controller.abort());
+	/** Keeps the lowest failed item and cancels the later ones; an earlier one still running may fail too. */
+	const failed = (itemIndex: number, error: unknown) => {
+		if (stop.failure !== undefined && stop.failure.itemIndex < itemIndex) return;
+		stop.failure = { itemIndex, error };
+		running.forEach((later, index) => index > itemIndex && later.abort());
+	};
+	cancelled?.addEventListener('abort', cancelAll);
+
+	const worker = async () => {
+		while (next < count && stop.failure === undefined) {
+			const itemIndex = next++;
+			const controller = new AbortController();
+			if (cancelled?.aborted) controller.abort();
+			running.set(itemIndex, controller);
+			try {
+				const json = await runCall(client, itemCall(context, itemIndex), controller.signal);
+				results[itemIndex] = json.map((entry) => ({ json: entry, pairedItem: { item: itemIndex } }));
+			} catch (error) {
+				if (continueOnFail) results[itemIndex] = [errorItem(context, error, itemIndex)];
+				else failed(itemIndex, error);
+			} finally {
+				running.delete(itemIndex);
+			}
+		}
+	};
+	try {
+		const parallel = Math.max(1, Math.min(Math.floor(client.parallelRequests) || 1, count));
+		await Promise.all(Array.from({ length: parallel }, worker));
+	} finally {
+		cancelled?.removeEventListener('abort', cancelAll);
+	}
+	if (stop.failure) throw nodeError(context, stop.failure.error, stop.failure.itemIndex);
+	return results.flat();
+}
+
 export async function executeMemberspot(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const out: INodeExecutionData[] = [];
 	let client: MemberspotClient | undefined;
 	try {
 		client = await memberspotClient(this);
-		for (let itemIndex = 0; itemIndex < items.length; itemIndex += 1) {
-			try {
-				const resource = this.getNodeParameter('resource', itemIndex) as string;
-				const operation = this.getNodeParameter('operation', itemIndex) as string;
-				const action = findAction(resource, operation);
-				if (!action) {
-					throw new NodeOperationError(this.getNode(), `Unknown operation "${operation}" for resource "${resource}"`, { itemIndex });
-				}
-				const results = await runItem(this, client, action, itemIndex);
-				for (const json of results) out.push({ json, pairedItem: { item: itemIndex } });
-			} catch (error) {
-				if (this.continueOnFail()) {
-					out.push(errorItem(this, error, itemIndex));
-					continue;
-				}
-				throw nodeError(this, error, itemIndex);
-			}
-		}
+		return [await runItems(this, client, items.length)];
 	} catch (error) {
 		// The client could not be created (e.g. an empty key or a malformed base URL in the credential).
 		if (error instanceof NodeOperationError || error instanceof NodeApiError) throw nodeError(this, error, 0);
@@ -168,5 +218,4 @@ export async function executeMemberspot(this: IExecuteFunctions): Promise<INodeE
 	} finally {
 		await client?.close();
 	}
-	return [out];
 }
