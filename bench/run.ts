@@ -11,12 +11,15 @@
  * 3. List all users: every user of a sandbox seeded with 50,000, page by page: time and memory, through our
  *    core and through our n8n node (Return All).
  * 4. Memory over a long run: heap after garbage collection before and after thousands of grants.
+ * 5. Latency (bench/latency.ts): the sandbox at 0, 100 and 300 ms per answer (quick: 300 ms only), the core,
+ *    the n8n node and the Node-RED node side by side, and the floors as PASS/FAIL lines.
  */
 import { Pool } from 'undici';
 import { parseArgs } from 'node:util';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { createClient } from '../shared';
 import { runNodeRed } from './node-red';
+import { latencyBenchmarks, printLatency } from './latency';
 import { closeN8nEngine, memberspotOutput, n8nCliBin, N8N_CLI_VERSION, runHttpRequestNode, runMemberspotNode } from './n8n';
 
 const KEY = 'bench-key-0123456789';
@@ -315,6 +318,7 @@ async function main(): Promise<void> {
   rows.push(await overhead(quick ? 400 : 2000));
   rows.push(await listAll(quick ? 5000 : 50_000));
   rows.push(await listAllN8n(quick ? 5000 : 50_000));
+  const latency = await latencyBenchmarks(quick);
   closeN8nEngine();
   rows.push(await memory(quick ? 2000 : 20_000));
   console.log(`\nMemberspot core benchmarks (${quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
@@ -324,6 +328,7 @@ async function main(): Promise<void> {
     for (const [name, value] of Object.entries(row.figures)) console.log(`| ${name} | ${value} |`);
     console.log('');
   }
+  printLatency(latency, quick);
 }
 
 main().catch((error) => {
