@@ -8,7 +8,7 @@
  *   node dist/bench/latency.js [--quick]     (also part of npm run bench)
  */
 import { parseArgs } from 'node:util';
-import { startSandbox, type Sandbox } from '../sandbox';
+import { startSandboxProcess, type SandboxProcess } from './harness/sandbox-process';
 import { createClient } from '../shared';
 import { closeN8nEngine, memberspotOutput, runMemberspotNode, type BenchCredential } from './n8n';
 import { runNodeRedBulk } from './node-red';
@@ -38,12 +38,13 @@ export interface LatencyRow {
   failed: number;
 }
 
-function sandboxFor(latencyMs: number): Promise<Sandbox> {
-  return startSandbox({ apiKey: KEY, rateLimit: { limit: LIMIT, windowMs: 1000, scope: 'limited' }, faults: latencyMs > 0 ? { latencyMs } : undefined });
+/** A sandbox in its own process (as a remote API, its timers are not delayed by the host under test). */
+function sandboxFor(latencyMs: number): Promise<SandboxProcess> {
+  return startSandboxProcess({ apiKey: KEY, rateLimit: { limit: LIMIT, windowMs: 1000, scope: 'limited' }, faults: latencyMs > 0 ? { latencyMs } : undefined });
 }
 
 /** Runs N calls of one kind through a host; resolves with the number that failed. */
-async function through(host: Host, sandbox: Sandbox, kind: 'find' | 'grant', items: Array<{ email: string }>, extra: Partial<BenchCredential> = {}): Promise<number> {
+async function through(host: Host, sandbox: SandboxProcess, kind: 'find' | 'grant', items: Array<{ email: string }>, extra: Partial<BenchCredential> = {}): Promise<number> {
   if (host === 'core') {
     const client = createClient({ apiKey: KEY, baseUrl: sandbox.url, ...extra });
     try {
@@ -75,7 +76,7 @@ async function row(host: Host, latencyMs: number, finds: number, grants: number)
   try {
     const findItems = Array.from({ length: finds }, (_, i) => ({ email: EMAILS[i % EMAILS.length] }));
     const find = await timed(() => through(host, sandbox, 'find', findItems));
-    const requests = sandbox.requests.filter((r) => r.path.startsWith(FIND_PATH));
+    const requests = (await sandbox.requests()).filter((r) => r.path.startsWith(FIND_PATH));
     const accepted = requests.filter((r) => r.status === 200).map((r) => r.time);
     const spanS = (Math.max(...accepted) - Math.min(...accepted)) / 1000;
     const achieved = accepted.length > 1 && spanS > 0 ? (accepted.length - 1) / spanS / LIMIT : NaN;
@@ -85,7 +86,7 @@ async function row(host: Host, latencyMs: number, finds: number, grants: number)
     sandbox = await sandboxFor(latencyMs);
     const grantItems = Array.from({ length: grants }, (_, i) => ({ email: `bench-${i}@example.com` }));
     const grant = await timed(() => through(host, sandbox, 'grant', grantItems));
-    refused += sandbox.requests.filter((r) => r.status === 429).length;
+    refused += (await sandbox.requests()).filter((r) => r.status === 429).length;
     return {
       latencyMs, host, findWallS: find.wallS, achieved, grantWallS: grant.wallS, grantsPerS: grants / grant.wallS, refused, failed: find.failed + grant.failed,
     };
@@ -104,7 +105,7 @@ async function inOrder(host: Host, latencyMs: number, grants: number): Promise<{
   try {
     const items = Array.from({ length: grants }, (_, i) => ({ email: `order-${i}@example.com` }));
     const failed = await through(host, sandbox, 'grant', items, { parallelRequests: 1 });
-    const requests = sandbox.requests.filter((r) => r.path.startsWith(GRANT_PATH));
+    const requests = (await sandbox.requests()).filter((r) => r.path.startsWith(GRANT_PATH));
     const seen = requests.map((r) => (r.body as { email?: string }).email);
     const ordered = failed === 0 && seen.length === items.length && seen.every((email, i) => email === items[i].email);
     const overlaps = requests.filter((r, i) => i > 0 && r.time - requests[i - 1].time < latencyMs).length;

@@ -64,7 +64,7 @@ export type NodeRedAccount = Record<string, string | number>;
  * One message whose payload holds `elements` (the node's bulk path, in its own concurrency), for `action`.
  * Resolves with how many elements ended in an error, or all of them when the message itself failed.
  */
-export async function runNodeRedBulk(sandbox: Sandbox, apiKey: string, action: string, elements: object[], account: NodeRedAccount = {}): Promise<number> {
+export async function runNodeRedBulk(sandbox: Pick<Sandbox, 'url'>, apiKey: string, action: string, elements: object[], account: NodeRedAccount = {}): Promise<number> {
   await helper.startServer();
   try {
     const flow = [
