@@ -84,6 +84,22 @@ describe('output order and pairedItem under concurrency', () => {
   });
 });
 
+describe('destructive actions', () => {
+  it('Delete Users runs concurrently too: every item deleted, output in input order', async () => {
+    const items = members(8);
+    for (const { email } of items) env.sandbox.state.addUser({ email, firstname: '', name: '' });
+    env.sandbox.setFaults({ latencyMs: 200 });
+    const result = await run(items, {}, {}, { resource: 'user', operation: 'delete', emails: '={{ $json.email }}' });
+    expect(result.error).toBeUndefined();
+    const out = result.output('Memberspot');
+    expect(out.map((i) => i.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+    for (const { email } of items) expect(env.sandbox.state.userByEmail(email)).toBeUndefined();
+    const deletes = env.requests().filter((r) => r.method === 'DELETE');
+    expect(deletes).toHaveLength(8);
+    expect(maxInWindow(deletes.map((r) => r.time), 200)).toBeGreaterThan(1);
+  });
+});
+
 describe('failures', () => {
   it('Continue On Fail: a failing item in the middle becomes its own error item, in its place', async () => {
     const items = members(9);
