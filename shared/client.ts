@@ -76,6 +76,8 @@ export interface ListAllOptions extends ExecuteOptions {
 
 export interface MemberspotClient {
   readonly baseUrl: string;
+  /** Calls in flight at once per lane: the "Parallel requests" setting (default 8; 1 = one at a time, in order). */
+  readonly parallelRequests: number;
   /** Runs one action and returns its normalised result. */
   execute<A extends ActionId>(actionId: A, input?: unknown, options?: ExecuteOptions): Promise<ActionOutput<A>>;
   /** Every user page by page (the cursor goes back as `lastLoadedId`), up to `limit`. */
@@ -94,6 +96,7 @@ export function createClient(options: ClientOptions): MemberspotClient {
 
 class Client implements MemberspotClient {
   readonly baseUrl: string;
+  readonly parallelRequests: number;
   private readonly transport: Transport;
   private readonly ownsTransport: boolean;
   private readonly limiter: AccountLimiter;
@@ -114,6 +117,7 @@ class Client implements MemberspotClient {
     this.redactor = new Redactor([apiKey, redisPassword(redisUrl)]);
     this.baseUrl = normaliseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, this.redactor);
     this.timeoutMs = positive(options.timeoutMs, 30_000, 'timeoutMs');
+    this.parallelRequests = options.parallelRequests ?? 8;
     this.retry = {
       maxRetries: Math.floor(nonNegative(options.maxRetries, 5, 'maxRetries')),
       baseDelayMs: nonNegative(options.baseDelayMs, 500, 'baseDelayMs'),
