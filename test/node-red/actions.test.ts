@@ -374,6 +374,7 @@ describe('input that cannot be read', () => {
     expect(error.code).toBe('VALIDATION');
     expect(error.message).toContain('email');
     expect(error.message).toContain('msg.payload.buyer.email');
+    expect(error.message).toContain('msg.payload.buyer is missing');
     expect(error.message).not.toMatch(/^Cannot read properties/);
     expect(env.requests()).toHaveLength(0);
   });
