@@ -115,7 +115,6 @@ describe('client options (10.13)', () => {
     ['timeoutMs', '30000'],
     ['connectTimeoutMs', 0],
     ['maxRetries', -1],
-    ['maxRetries', 1.5],
     ['baseDelayMs', Infinity],
     ['maxDelayMs', -5],
     ['maxRetryAfterMs', 'soon'],
