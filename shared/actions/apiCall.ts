@@ -16,7 +16,7 @@ const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encodi
 /** A lone UTF-16 surrogate: no character, so it cannot be encoded into a URL. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 /** HTTP header values carry Latin-1 at most. */
-const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
+const BEYOND_LATIN1 = /[\u0100-\uffff]/;
 
 const method = z.preprocess(
   (v) => (typeof v === 'string' ? v.trim().toUpperCase() : v),
@@ -118,7 +118,7 @@ export const apiCall = defineAction({
     return {
       method: input.method,
       // Characters beyond ASCII go out percent-encoded as UTF-8, as URL parsers (and so n8n) send them.
-      path: pathname.replace(/[^\u0000-\u007f]+/gu, (chars) => encodeURIComponent(chars)),
+      path: pathname.replace(/[^\u0020-\u007e]+/gu, (chars) => encodeURIComponent(chars)),
       query: { ...fromPath, ...input.query },
       headers: input.headers,
       body: input.body,
