@@ -182,7 +182,7 @@ export function redirectError(
   let targetHost = '';
   if (location?.trim()) {
     try {
-      targetHost = new URL(location.trim(), `${base.origin}${base.pathname.replace(/\/?$/, '/')}`).host;
+      targetHost = new URL(location.trim(), `${base.origin}${base.pathname.replace(/\/?$/, '/')}`).host.slice(0, 255);
     } catch {
       targetHost = '';
     }
