@@ -144,7 +144,7 @@ function report(diff) {
     lines.push('    so saved workflows stay on the old one. Node-RED, on purpose: read the old property in the runtime (a migration) and');
     lines.push('    add a fixture under test/fixtures/ that proves old flows still send the same requests.');
   }
-  lines.push('  - Then regenerate the snapshot and commit it with the change: npm run contract:update (see CONTRIBUTING.md).');
+  lines.push(`  - ${diff.breaking.length ? 'Then regenerate' : 'Regenerate'} the snapshot and commit it with the change: npm run contract:update (see CONTRIBUTING.md).`);
   return lines.join('\n');
 }
 

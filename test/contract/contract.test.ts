@@ -98,9 +98,9 @@ describe('how a difference is judged', () => {
     const n8n = changed.n8nNodes['memberspot v1'];
     n8n['note @ operation=grant resource=access'] = { type: 'string', default: '' };
     n8n['operation @ resource=access'] = { ...n8n['operation @ resource=access'], options: [...(n8n['operation @ resource=access'].options as string[]), 'pause'] };
-    changed.nodeRed['memberspot-config'].parallelRequests = { default: 8 };
+    changed.nodeRed['memberspot-config'].exampleNewSetting = { default: 8 };
     const credential = Object.keys(changed.n8nCredentials)[0];
-    changed.n8nCredentials[credential]['parallelRequests @ '] = { type: 'number', default: 8 };
+    changed.n8nCredentials[credential]['exampleNewSetting @ '] = { type: 'number', default: 8 };
     const diff = judge(changed);
     expect(diff.breaking).toEqual([]);
     expect(diff.additive).toHaveLength(4);
