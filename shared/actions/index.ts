@@ -11,7 +11,7 @@ type Definitions = typeof definitions;
 /** Every action by id. */
 export type Actions = { readonly [K in keyof Definitions as Definitions[K]['id']]: Definitions[K] };
 export type ActionId = keyof Actions;
-/** What an action returns, e.g. `ActionOutput<'grantAccess'>`. */
+/** What the action with this id returns. */
 export type ActionOutput<A extends ActionId> = ReturnType<Actions[A]['normalize']>;
 /** The input an action accepts after validation. */
 export type ActionInput<A extends ActionId> = Parameters<Actions[A]['request']>[0];
