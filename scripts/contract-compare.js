@@ -63,7 +63,7 @@ function compareN8n(kind, owner, before, after, labels, result) {
       const text = old.parent
         ? `moved out of the collection "${old.parent}"${to ? ` into "${to}"` : ''}`
         : `moved into the collection "${to}"`;
-      result.breaking.push(`${name}: parameter "${old.path}" (${where(old.at, labels)}) ${text}: ${who} that set it lose the value (n8n looks for it at "${old.path}").`);
+      result.breaking.push(`${name}: parameter "${old.path}" (${where(old.at, labels)}) ${text}: ${who} that set it lose the value (saved at "${old.path}", now read from "${parseKey(moved).path}").`);
     } else if (reshown) {
       matched.add(reshown);
       result.breaking.push(`${name}: parameter "${old.path}" displayOptions changed from "${where(old.at, labels)}" to "${where(parseKey(reshown).at, labels)}": ${who} that set it under the old condition lose the value or show it where it does not belong.`);
