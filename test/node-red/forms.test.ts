@@ -46,8 +46,8 @@ describe('the action node form', () => {
     const withPicker = new Set(actionList.flatMap((a) => a.fields.filter((f) => f.picker === 'offers').map((f) => f.name)));
     expect(pickers).toEqual([...withPicker]);
     expect(script).toContain("    returnAll: { value: false }");
-    expect(script).toMatch(/    limit: \{ value: '', validate: RED\.validators\.number\(true\) \}/);
-    const data = /var ACTIONS = (\{[\s\S]*?\n  \});/.exec(script)?.[1] ?? '{}';
+    expect(script).toMatch(/ {4}limit: \{ value: '', validate: RED\.validators\.number\(true\) \}/);
+    const data = /var ACTIONS = (\{[\s\S]*?\n {2}\});/.exec(script)?.[1] ?? '{}';
     const paged = Object.entries(JSON.parse(data) as Record<string, { paging: boolean }>).filter(([, a]) => a.paging).map(([id]) => id);
     expect(paged).toEqual(actionList.filter((a) => a.paging).map((a) => a.id));
     expect(paged).toContain('listUsers');
