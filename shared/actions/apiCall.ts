@@ -78,6 +78,7 @@ const body = z.unknown().transform((v, ctx) => {
 
 export const apiCall = defineAction({
   id: 'apiCall',
+  position: 18,
   resource: 'apiCall',
   operation: 'call',
   label: 'Make an API Call',
@@ -85,6 +86,20 @@ export const apiCall = defineAction({
   description:
     "Calls any endpoint of the Memberspot API with the credentials' key, e.g. one this node has no operation for yet. " +
     'Only paths on the configured base URL are allowed, so the key never leaves for another host.',
+  translations: {
+    de: {
+      label: 'API-Aufruf ausführen',
+      description:
+        'Sendet eine beliebige Anfrage an die Memberspot-API unter der Basis-URL; der API-Schlüssel wird automatisch ergänzt und verlässt nie den Memberspot-Host.',
+      fields: {
+        method: { label: 'Methode', help: 'Die HTTP-Methode' },
+        path: { label: 'Pfad', help: 'Pfad relativ zur Basis-URL, z. B. /v1/offers' },
+        query: { label: 'Query-Parameter', help: 'Query-Parameter, die an die URL angehängt werden' },
+        headers: { label: 'Header', help: 'Zusätzliche Header (der API-Schlüssel wird automatisch ergänzt)' },
+        body: { label: 'Body', help: 'JSON-Body (nicht bei GET)' },
+      },
+    },
+  },
   fields: [
     { name: 'method', label: 'Method', type: 'options', required: true, default: 'GET', description: 'The HTTP method', options: METHODS.map((m) => ({ name: m, value: m })) },
     { name: 'path', label: 'Path', type: 'string', required: true, description: 'Path relative to the base URL, e.g. /v1/offers', placeholder: '/v1/offers' },

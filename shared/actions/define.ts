@@ -3,10 +3,10 @@ import { ValidationError } from '../errors';
 import type { ActionDefinition, FieldDefinition } from '../types';
 
 /** Declares an action with its input type inferred from its zod schema. */
-export function defineAction<S extends z.ZodType, O>(
-  definition: Omit<ActionDefinition<z.output<S>, O>, 'schema'> & { schema: S },
-): ActionDefinition<z.output<S>, O> {
-  return definition as ActionDefinition<z.output<S>, O>;
+export function defineAction<const Id extends string, S extends z.ZodType, O>(
+  definition: Omit<ActionDefinition<z.output<S>, O, Id>, 'schema'> & { schema: S },
+): ActionDefinition<z.output<S>, O, Id> {
+  return definition as ActionDefinition<z.output<S>, O, Id>;
 }
 
 /**
