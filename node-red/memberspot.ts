@@ -9,7 +9,8 @@
  */
 import { actions, describeError, isActionId, buildInput, ValidationError } from '../shared';
 import type { AnyAction } from '../shared';
-import { BLANK_FALLS_BACK, FALLBACK_TYPE, OPTIONS_TYPE } from './fields';
+import { runAction } from '../shared/paging';
+import { BLANK_FALLS_BACK, FALLBACK_TYPE, OPTIONS_TYPE, PAGING } from './fields';
 import { CONFIG_TYPE, MemberspotNodeError, type AccountUser, type MemberspotConfigNode } from './common';
 import { throttledStatus } from './status';
 import type { Done, Msg, NodeStatus, RED, Send } from './types';
@@ -87,6 +88,8 @@ export = function register(RED: RED): void {
     const node = this;
     const account = config.account ? (RED.nodes.getNode(config.account) as MemberspotConfigNode | null) : null;
     const action: AnyAction | undefined = isActionId(config.action) ? actions[config.action] : undefined;
+    // A paged list (action.paging): one page, or with "All pages" every page up to the limit (blank: none).
+    const paging = { returnAll: config[PAGING.returnAll] === true || config[PAGING.returnAll] === 'true', limit: config[PAGING.limit] };
     const running = new AbortController();
     const shown = throttledStatus(node);
     let inFlight = 0;
@@ -183,7 +186,7 @@ export = function register(RED: RED): void {
             const index = next++;
             try {
               const input = await inputFor(action, msg, elements[index]);
-              results[index] = { ok: true, result: await client.execute(action.id, input, { signal }) };
+              results[index] = { ok: true, result: await runAction(client, action, input, { ...paging, signal }) };
             } catch (error) {
               failed += 1;
               results[index] = { ok: false, error: describeError(error) };
@@ -202,7 +205,7 @@ export = function register(RED: RED): void {
         return true;
       }
       const input = await inputFor(action, msg, msg);
-      msg.payload = await client.execute(action.id, input, { signal });
+      msg.payload = await runAction(client, action, input, { ...paging, signal });
       send(msg);
       done();
       return false;
