@@ -16,7 +16,8 @@ export class Memberspot implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'memberspotApi', required: true }],
+		// The credential's Test button runs methods.credentialTest.memberspotApiTest (see methods.ts).
+		credentials: [{ name: 'memberflowMemberspotApi', required: true, testedBy: 'memberspotApiTest' }],
 		properties,
 	};
 

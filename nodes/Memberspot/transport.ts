@@ -2,12 +2,24 @@
  * The core's Transport on top of n8n's request helper: requests go through
  * `httpRequestWithAuthentication`, so n8n adds the API key (the credential's `authenticate` block) and
  * applies its proxy settings. Every HTTP status is handed to the core, which does the retries and the
- * error messages; only "no answer at all" becomes a TransportError.
+ * error messages; only "no answer at all" becomes a TransportError. Redirects are never followed: a 3xx
+ * answer goes to the core like any other status.
  */
-import { NodeOperationError, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type ICredentialTestFunctions,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	// The credential tester's only request helper takes these (see credentialTestTransport).
+	// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
+	type IRequestOptions,
+} from 'n8n-workflow';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared';
 
-export const CREDENTIAL_TYPE = 'memberspotApi';
+/** The credential type's name (not `memberspotApi`: another community package uses that one). */
+export const CREDENTIAL_TYPE = 'memberflowMemberspotApi';
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -104,6 +116,10 @@ export function n8nTransport(context: RequestContext, baseUrl: () => string): Tr
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// n8n follows 3xx by default and keeps the X-API-KEY header on a host change: never follow. A 3xx
+				// reaches the core as an answer (status and `location`), which fails the call without sending
+				// anything to the target.
+				disableFollowRedirect: true,
 				timeout: request.timeoutMs,
 			};
 			if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
@@ -119,6 +135,42 @@ export function n8nTransport(context: RequestContext, baseUrl: () => string): Tr
 				throw new NodeOperationError(context.getNode(), error instanceof Error ? error.message : String(error));
 			}
 			const status = Number(response?.statusCode ?? response?.status);
+			if (!Number.isInteger(status)) throw new TransportError('network', 'The answer had no HTTP status');
+			return { status, headers: lowerCaseHeaders(response.headers), body: responseBody(response.body) };
+		},
+	};
+}
+
+/**
+ * A Transport for the credential's Test button: n8n's credential tester gives no authenticating request
+ * helper, only `helpers.request` (its proxy and TLS handling, no `authenticate` step), so the key header is
+ * added here. Redirects are not followed either: the 3xx goes to the core as an answer.
+ */
+export function credentialTestTransport(request: ICredentialTestFunctions['helpers']['request'], apiKey: string, baseUrl: () => string): Transport {
+	return {
+		async request(call: TransportRequest): Promise<TransportResponse> {
+			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
+			const options: IRequestOptions = {
+				method: call.method as IHttpRequestMethods,
+				uri: `${baseUrl()}${call.path}`,
+				headers: { Accept: 'application/json', ...call.headers, 'X-API-KEY': apiKey },
+				json: true,
+				simple: false,
+				resolveWithFullResponse: true,
+				followRedirect: false,
+				followAllRedirects: false,
+				timeout: call.timeoutMs,
+			};
+			if (call.body !== undefined) options.body = call.body;
+			let response: { statusCode?: number; headers?: unknown; body?: unknown };
+			try {
+				response = (await request(options)) as typeof response;
+			} catch (error) {
+				// The error may hold the request options, key header included: keep its message only.
+				const failure = toTransportError(error) ?? new TransportError('network', error instanceof Error ? error.message : String(error));
+				throw failure;
+			}
+			const status = Number(response?.statusCode);
 			if (!Number.isInteger(status)) throw new TransportError('network', 'The answer had no HTTP status');
 			return { status, headers: lowerCaseHeaders(response.headers), body: responseBody(response.body) };
 		},

@@ -15,6 +15,7 @@ import {
   Workflow,
   type ICredentialDataDecryptedObject,
   type ICredentialsDecrypted,
+  type ICredentialTestRequest,
   type ICredentialType,
   type IDataObject,
   type IExecuteData,
@@ -25,14 +26,23 @@ import {
   type IWebhookResponseData,
   type IWorkflowBase,
 } from 'n8n-workflow';
-import { closeN8nEngine, createN8nEngine, CREDENTIAL_ID, n8nCore, type CredentialData, type WorkflowJson } from '../../../bench/harness/n8n-engine';
+import {
+  closeN8nEngine,
+  createN8nEngine,
+  CREDENTIAL_ID,
+  CREDENTIAL_TYPE,
+  MemoryCredentialsHelper,
+  n8nCore,
+  type CredentialData,
+  type WorkflowJson,
+} from '../../../bench/harness/n8n-engine';
 
-export { CREDENTIAL_ID, CREDENTIAL_REF, type CredentialData, type RunResult, type WorkflowJson } from '../../../bench/harness/n8n-engine';
+export { CREDENTIAL_ID, CREDENTIAL_REF, CREDENTIAL_TYPE, type CredentialData, type RunResult, type WorkflowJson } from '../../../bench/harness/n8n-engine';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
 /** n8n-core, loaded now that ./env has pointed its user folder at a throw-away folder. */
-const { ExecuteContext, LoadOptionsContext, RoutingNode, WebhookContext } = n8nCore();
+const { CredentialTestContext, ExecuteContext, LoadOptionsContext, RoutingNode, WebhookContext } = n8nCore();
 
 /** Stops what n8n-core leaves running after each test file, so that jest can exit. */
 afterAll(() => closeN8nEngine());
@@ -104,14 +114,28 @@ export function loadOptionsContext(credential: CredentialData, parameters: IData
 }
 
 /**
- * The credential's "Test" button, done the way n8n's credential tester does it: a temporary node whose only
- * parameter routes the credential's `test.request`, run by n8n-core's RoutingNode with the decrypted
- * credential; a failed request is judged by the credential's `test.rules`, then by the HTTP status.
+ * The credential's "Test" button, done the way n8n's credential tester (CredentialsTester in n8n's cli)
+ * does it: the credential's own `test` request if it declares one, else the `testedBy` method of a node that
+ * uses the credential, called in n8n-core's CredentialTestContext with the decrypted credential.
  */
 export async function testCredential(credential: CredentialData): Promise<{ status: 'OK' | 'Error'; message: string }> {
-  const type = credentialTypes.get('memberspotApi') as ICredentialType;
-  const testRequest = type.test;
-  if (!testRequest) throw new Error('the credential has no test request');
+  const type = credentialTypes.get(CREDENTIAL_TYPE) as ICredentialType;
+  const decrypted: ICredentialsDecrypted = { id: CREDENTIAL_ID, name: 'test', type: type.name, data: { requestsPerSecond: 4, ...credential } as unknown as ICredentialDataDecryptedObject };
+  if (type.test) return testRequestOf(type, type.test, credential);
+  for (const nodeType of packageNodeTypes) {
+    const testedBy = nodeType.description.credentials?.find((c) => c.name === type.name)?.testedBy;
+    const method = typeof testedBy === 'string' ? nodeType.methods?.credentialTest?.[testedBy] : undefined;
+    if (method) return (await method.call(new CredentialTestContext(), decrypted)) as { status: 'OK' | 'Error'; message: string };
+  }
+  throw new Error('the credential has no test request and no node tests it');
+}
+
+/**
+ * A declarative test request, as the tester runs it: a temporary node whose only parameter routes the
+ * credential's `test.request`, run by n8n-core's RoutingNode with the decrypted credential; a failed request
+ * is judged by the credential's `test.rules`, then by the HTTP status.
+ */
+async function testRequestOf(type: ICredentialType, testRequest: ICredentialTestRequest, credential: CredentialData): Promise<{ status: 'OK' | 'Error'; message: string }> {
   const tempType: INodeType = {
     description: {
       displayName: 'Temp', name: 'temp', description: 'Temp', group: ['transform'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'],
@@ -155,13 +179,36 @@ export interface FakeWebhookRequest {
   headers?: Record<string, string>;
 }
 
-export async function callTrigger(parameters: IDataObject, request: FakeWebhookRequest): Promise<{ result: IWebhookResponseData; status: number | undefined; sent: unknown }> {
-  const json: WorkflowJson = {
-    nodes: [{ id: 't1', name: 'Memberspot Trigger', type: MEMBERSPOT_TRIGGER, typeVersion: 1, position: [0, 0], parameters: parameters as INodeParameters, webhookId: 'hook-1' }],
-    connections: {},
+/** The trigger's optional secret credential type (credentials/MemberflowMemberspotWebhookSecretApi.credentials.ts). */
+export const WEBHOOK_SECRET_TYPE = 'memberflowMemberspotWebhookSecretApi';
+
+export interface TriggerNodeSettings {
+  /** The node's typeVersion: 1 for workflows saved before the secret credential (the default here), or 2. */
+  typeVersion?: number;
+  /** Attaches a Memberspot Webhook Secret credential with this secret to the node. */
+  secretCredential?: string;
+}
+
+/** The trigger node as a workflow stores it. */
+export function triggerNode(parameters: IDataObject, settings: TriggerNodeSettings = {}): INode {
+  return {
+    id: 't1', name: 'Memberspot Trigger', type: MEMBERSPOT_TRIGGER, typeVersion: settings.typeVersion ?? 1, position: [0, 0],
+    parameters: parameters as INodeParameters, webhookId: 'hook-1',
+    ...(settings.secretCredential === undefined ? {} : { credentials: { [WEBHOOK_SECRET_TYPE]: { id: 'cred-secret', name: 'Memberspot webhook secret' } } }),
   };
+}
+
+export async function callTrigger(
+  parameters: IDataObject,
+  request: FakeWebhookRequest,
+  settings: TriggerNodeSettings = {},
+): Promise<{ result: IWebhookResponseData; status: number | undefined; sent: unknown }> {
+  const json: WorkflowJson = { nodes: [triggerNode(parameters, settings)], connections: {} };
   const { workflow, data } = makeWorkflow(json);
   const additionalData = additionalDataFor({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:1' }, data, 'webhook');
+  if (settings.secretCredential !== undefined) {
+    additionalData.credentialsHelper = new MemoryCredentialsHelper(credentialTypes, { [WEBHOOK_SECRET_TYPE]: { secret: settings.secretCredential } });
+  }
   const response = { statusCode: undefined as number | undefined, sent: undefined as unknown };
   const res = {
     status(code: number) {

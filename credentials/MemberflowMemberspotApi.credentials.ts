@@ -1,13 +1,20 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 /**
  * Memberspot API key. n8n adds the key to every request as the `X-API-KEY` header; the nodes never put it
- * into a URL, an output or an error.
+ * into a URL, an output or an error, and never follow a redirect with it.
+ *
+ * Named `memberflowMemberspotApi`: the community package n8n-nodes-memberspot already defines a credential
+ * type `memberspotApi`, and n8n resolves credentials by type name only (no aliases), so the two packages
+ * must not share it. Credentials saved under the old name (0.x) have to be created again (CHANGELOG.md).
+ *
+ * The Test button is the Memberspot node's `memberspotApiTest` method (nodes/Memberspot/methods.ts,
+ * `testedBy`): it goes through the core client, never follows a redirect and words the errors.
  */
-export class MemberspotApi implements ICredentialType {
-	name = 'memberspotApi';
+export class MemberflowMemberspotApi implements ICredentialType {
+	name = 'memberflowMemberspotApi';
 
-	displayName = 'Memberspot API';
+	displayName = 'Memberflow Memberspot API';
 
 	icon: Icon = { light: 'file:memberspot.svg', dark: 'file:memberspot.dark.svg' };
 
@@ -22,14 +29,15 @@ export class MemberspotApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The API key from Memberspot (Settings → Integrations → API). The API needs the Enterprise plan or the API add-on.',
+				'The API key from Memberspot (Settings → Integrations → API). The API needs the Enterprise plan or the API add-on. <code>npx memberspot-doctor</code> checks your school\'s API against what this node assumes.',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.memberspot.de',
-			description: 'Change only to use a test server or a proxy',
+			description:
+				'Change only to use a test server or a proxy. Redirects are never followed (the key would go along): use the final address.',
 		},
 		{
 			displayName: 'Requests per Second',
@@ -48,6 +56,15 @@ export class MemberspotApi implements ICredentialType {
 			typeOptions: { minValue: 0.1, numberPrecision: 2 },
 			description:
 				'How long to wait for each answer from Memberspot, in seconds. A call with no answer in time is retried (up to 5 times, with a growing pause), then the item fails with a timeout error.',
+		},
+		{
+			displayName: 'Parallel Requests',
+			name: 'parallelRequests',
+			type: 'number',
+			default: 8,
+			typeOptions: { minValue: 1, maxValue: 64, numberPrecision: 0 },
+			description:
+				'How many calls to Memberspot may be in flight at once (the rate limit above still applies). 1 = one at a time, in input order.',
 		},
 		// A Redis URL may hold a password (redis://:password@host), so it is stored and shown as a secret.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
@@ -70,37 +87,5 @@ export class MemberspotApi implements ICredentialType {
 				'X-API-KEY': '={{$credentials.apiKey}}',
 			},
 		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/v1/offers',
-			method: 'GET',
-			headers: { Accept: 'application/json' },
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Memberspot rejected the API key (401): check the key, or create a new one in Memberspot under Settings → Integrations',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message: 'Memberspot refused access (403): the API needs the Enterprise plan or the API add-on',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message: 'No Memberspot API at this base URL (404): use https://api.memberspot.de',
-				},
-			},
-		],
 	};
 }
