@@ -32,7 +32,7 @@ const HOOK_SECRET = 'e2e-hook-secret-42';
 const started = Date.now();
 
 function credentialsFile(sandbox: Sandbox) {
-  return [{ ...CREDENTIAL, type: 'memberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } }];
+  return [{ ...CREDENTIAL, type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } }];
 }
 
 const memberspotNode = (name: string, x: number, parameters: Record<string, unknown>) => ({
@@ -42,7 +42,7 @@ const memberspotNode = (name: string, x: number, parameters: Record<string, unkn
   typeVersion: 1,
   position: [x, 0],
   parameters,
-  credentials: { memberspotApi: CREDENTIAL },
+  credentials: { memberflowMemberspotApi: CREDENTIAL },
 });
 
 const chain = (...names: string[]) =>
