@@ -6,8 +6,10 @@
  * WorkflowExecute and its httpRequestWithAuthentication), also for the credential's Test button.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { n8nCore } from '../../bench/harness/n8n-engine';
+import { credentialTestTransport, n8nTransport } from '../../nodes/Memberspot/transport';
 import { API_KEY } from '../helpers/sandbox';
-import { memberspotWorkflow, runWorkflow, testCredential, type RunResult } from './helpers/engine';
+import { memberspotExecuteContext, memberspotWorkflow, runWorkflow, testCredential, type RunResult } from './helpers/engine';
 import { startRedirectServers, type RedirectServers } from './helpers/redirect';
 
 let servers: RedirectServers;
@@ -32,6 +34,28 @@ function expectRedirectFailure(result: RunResult, status: number) {
   expect(`${error.message} ${error.description ?? ''}`).toMatch(new RegExp(`${status}|redirect`, 'i'));
   expect(JSON.stringify(result.run)).not.toContain(API_KEY);
 }
+
+describe('the transports hand a 3xx to the core as an answer', () => {
+  const request = { method: 'POST' as const, path: '/v1/users/delete-users', headers: {}, body: { emails: ['a@example.com'] }, timeoutMs: 5000 };
+
+  it("through n8n's httpRequestWithAuthentication (the nodes): status and location, nothing sent to the target", async () => {
+    servers.status = 307;
+    const transport = n8nTransport(memberspotExecuteContext({ apiKey: API_KEY, baseUrl: servers.frontUrl }), () => servers.frontUrl);
+    const response = await transport.request(request);
+    expect(response).toMatchObject({ status: 307, headers: { location: `${servers.otherUrl}/v1/users/delete-users` } });
+    expect(servers.front).toEqual([expect.objectContaining({ method: 'POST', headers: expect.objectContaining({ 'x-api-key': API_KEY }) })]);
+    expect(servers.received).toEqual([]);
+  });
+
+  it("through the credential tester's request helper (the Test button): status and location, nothing sent to the target", async () => {
+    servers.status = 302;
+    const context = new (n8nCore().CredentialTestContext)();
+    const response = await credentialTestTransport(context.helpers.request, API_KEY, () => servers.frontUrl).request({ ...request, method: 'GET', body: undefined });
+    expect(response).toMatchObject({ status: 302, headers: { location: `${servers.otherUrl}/v1/users/delete-users` } });
+    expect(servers.front).toEqual([expect.objectContaining({ method: 'GET', headers: expect.objectContaining({ 'x-api-key': API_KEY }) })]);
+    expect(servers.received).toEqual([]);
+  });
+});
 
 describe('a redirect from the base URL to another host', () => {
   it.each([301, 302, 303, 307, 308])('Make an API Call GET answered %i: the node fails and the other host receives nothing', async (status) => {
