@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
 /**
  * Memberspot API key. n8n adds the key to every request as the `X-API-KEY` header; the nodes never put it
@@ -7,9 +7,6 @@ import type { IAuthenticateGeneric, ICredentialType, INodeProperties, Icon } fro
  * Named `memberflowMemberspotApi`: the community package n8n-nodes-memberspot already defines a credential
  * type `memberspotApi`, and n8n resolves credentials by type name only (no aliases), so the two packages
  * must not share it. Credentials saved under the old name (0.x) have to be created again (CHANGELOG.md).
- *
- * The Test button is the Memberspot node's `memberspotApiTest` method (nodes/Memberspot/methods.ts,
- * `testedBy`): it goes through the core client, never follows a redirect and words the errors.
  */
 export class MemberflowMemberspotApi implements ICredentialType {
 	name = 'memberflowMemberspotApi';
@@ -87,5 +84,51 @@ export class MemberflowMemberspotApi implements ICredentialType {
 				'X-API-KEY': '={{$credentials.apiKey}}',
 			},
 		},
+	};
+
+	/**
+	 * The Test button. A declarative request rather than a node's `testedBy` method: n8n finds `testedBy`
+	 * only for nodes installed as a package, not for nodes loaded from ~/.n8n/custom. n8n would follow a
+	 * redirect with the X-API-KEY header, also to another host: `disableFollowRedirect` stops that (the
+	 * credential tester copies it into the request), and a 3xx fails the test.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/v1/offers',
+			method: 'GET',
+			headers: { Accept: 'application/json' },
+			disableFollowRedirect: true,
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Memberspot rejected the API key (401): check the key, or create a new one in Memberspot under Settings → Integrations',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'Memberspot refused access (403): the API needs the Enterprise plan or the API add-on',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message: 'No Memberspot API at this base URL (404): use https://api.memberspot.de',
+				},
+			},
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message: `The base URL answered with a redirect (${value}), which is not followed: the key was sent nowhere else. Set the Base URL to the final address.`,
+				},
+			})),
+		],
 	};
 }

@@ -16,8 +16,7 @@ export class Memberspot implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		// The credential's Test button runs methods.credentialTest.memberspotApiTest (see methods.ts).
-		credentials: [{ name: 'memberflowMemberspotApi', required: true, testedBy: 'memberspotApiTest' }],
+		credentials: [{ name: 'memberflowMemberspotApi', required: true }],
 		properties,
 	};
 

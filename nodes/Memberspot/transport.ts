@@ -5,17 +5,7 @@
  * error messages; only "no answer at all" becomes a TransportError. Redirects are never followed: a 3xx
  * answer goes to the core like any other status.
  */
-import {
-	NodeOperationError,
-	type ICredentialTestFunctions,
-	type IExecuteFunctions,
-	type IHttpRequestMethods,
-	type IHttpRequestOptions,
-	type ILoadOptionsFunctions,
-	// The credential tester's only request helper takes these (see credentialTestTransport).
-	// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-	type IRequestOptions,
-} from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions, type ILoadOptionsFunctions } from 'n8n-workflow';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared';
 
 /** The credential type's name (not `memberspotApi`: another community package uses that one). */
@@ -135,42 +125,6 @@ export function n8nTransport(context: RequestContext, baseUrl: () => string): Tr
 				throw new NodeOperationError(context.getNode(), error instanceof Error ? error.message : String(error));
 			}
 			const status = Number(response?.statusCode ?? response?.status);
-			if (!Number.isInteger(status)) throw new TransportError('network', 'The answer had no HTTP status');
-			return { status, headers: lowerCaseHeaders(response.headers), body: responseBody(response.body) };
-		},
-	};
-}
-
-/**
- * A Transport for the credential's Test button: n8n's credential tester gives no authenticating request
- * helper, only `helpers.request` (its proxy and TLS handling, no `authenticate` step), so the key header is
- * added here. Redirects are not followed either: the 3xx goes to the core as an answer.
- */
-export function credentialTestTransport(request: ICredentialTestFunctions['helpers']['request'], apiKey: string, baseUrl: () => string): Transport {
-	return {
-		async request(call: TransportRequest): Promise<TransportResponse> {
-			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
-			const options: IRequestOptions = {
-				method: call.method as IHttpRequestMethods,
-				uri: `${baseUrl()}${call.path}`,
-				headers: { Accept: 'application/json', ...call.headers, 'X-API-KEY': apiKey },
-				json: true,
-				simple: false,
-				resolveWithFullResponse: true,
-				followRedirect: false,
-				followAllRedirects: false,
-				timeout: call.timeoutMs,
-			};
-			if (call.body !== undefined) options.body = call.body;
-			let response: { statusCode?: number; headers?: unknown; body?: unknown };
-			try {
-				response = (await request(options)) as typeof response;
-			} catch (error) {
-				// The error may hold the request options, key header included: keep its message only.
-				const failure = toTransportError(error) ?? new TransportError('network', error instanceof Error ? error.message : String(error));
-				throw failure;
-			}
-			const status = Number(response?.statusCode);
 			if (!Number.isInteger(status)) throw new TransportError('network', 'The answer had no HTTP status');
 			return { status, headers: lowerCaseHeaders(response.headers), body: responseBody(response.body) };
 		},

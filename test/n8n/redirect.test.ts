@@ -6,8 +6,7 @@
  * WorkflowExecute and its httpRequestWithAuthentication), also for the credential's Test button.
  */
 import type { IDataObject } from 'n8n-workflow';
-import { n8nCore } from '../../bench/harness/n8n-engine';
-import { credentialTestTransport, n8nTransport } from '../../nodes/Memberspot/transport';
+import { n8nTransport } from '../../nodes/Memberspot/transport';
 import { API_KEY } from '../helpers/sandbox';
 import { memberspotExecuteContext, memberspotWorkflow, runWorkflow, testCredential, type RunResult } from './helpers/engine';
 import { startRedirectServers, type RedirectServers } from './helpers/redirect';
@@ -35,7 +34,7 @@ function expectRedirectFailure(result: RunResult, status: number) {
   expect(JSON.stringify(result.run)).not.toContain(API_KEY);
 }
 
-describe('the transports hand a 3xx to the core as an answer', () => {
+describe('the transport hands a 3xx to the core as an answer', () => {
   const request = { method: 'POST' as const, path: '/v1/users/delete-users', headers: {}, body: { emails: ['a@example.com'] }, timeoutMs: 5000 };
 
   it("through n8n's httpRequestWithAuthentication (the nodes): status and location, nothing sent to the target", async () => {
@@ -44,15 +43,6 @@ describe('the transports hand a 3xx to the core as an answer', () => {
     const response = await transport.request(request);
     expect(response).toMatchObject({ status: 307, headers: { location: `${servers.otherUrl}/v1/users/delete-users` } });
     expect(servers.front).toEqual([expect.objectContaining({ method: 'POST', headers: expect.objectContaining({ 'x-api-key': API_KEY }) })]);
-    expect(servers.received).toEqual([]);
-  });
-
-  it("through the credential tester's request helper (the Test button): status and location, nothing sent to the target", async () => {
-    servers.status = 302;
-    const context = new (n8nCore().CredentialTestContext)();
-    const response = await credentialTestTransport(context.helpers.request, API_KEY, () => servers.frontUrl).request({ ...request, method: 'GET', body: undefined });
-    expect(response).toMatchObject({ status: 302, headers: { location: `${servers.otherUrl}/v1/users/delete-users` } });
-    expect(servers.front).toEqual([expect.objectContaining({ method: 'GET', headers: expect.objectContaining({ 'x-api-key': API_KEY }) })]);
     expect(servers.received).toEqual([]);
   });
 });

@@ -15,7 +15,6 @@ import {
   Workflow,
   type ICredentialDataDecryptedObject,
   type ICredentialsDecrypted,
-  type ICredentialTestRequest,
   type ICredentialType,
   type IDataObject,
   type IExecuteData,
@@ -42,7 +41,7 @@ export { CREDENTIAL_ID, CREDENTIAL_REF, CREDENTIAL_TYPE, type CredentialData, ty
 export const ROOT = join(__dirname, '..', '..', '..');
 
 /** n8n-core, loaded now that ./env has pointed its user folder at a throw-away folder. */
-const { CredentialTestContext, ExecuteContext, LoadOptionsContext, RoutingNode, WebhookContext } = n8nCore();
+const { ExecuteContext, LoadOptionsContext, RoutingNode, WebhookContext } = n8nCore();
 
 /** Stops what n8n-core leaves running after each test file, so that jest can exit. */
 afterAll(() => closeN8nEngine());
@@ -114,28 +113,14 @@ export function loadOptionsContext(credential: CredentialData, parameters: IData
 }
 
 /**
- * The credential's "Test" button, done the way n8n's credential tester (CredentialsTester in n8n's cli)
- * does it: the credential's own `test` request if it declares one, else the `testedBy` method of a node that
- * uses the credential, called in n8n-core's CredentialTestContext with the decrypted credential.
+ * The credential's "Test" button, done the way n8n's credential tester does it: a temporary node whose only
+ * parameter routes the credential's `test.request`, run by n8n-core's RoutingNode with the decrypted
+ * credential; a failed request is judged by the credential's `test.rules`, then by the HTTP status.
  */
 export async function testCredential(credential: CredentialData): Promise<{ status: 'OK' | 'Error'; message: string }> {
   const type = credentialTypes.get(CREDENTIAL_TYPE) as ICredentialType;
-  const decrypted: ICredentialsDecrypted = { id: CREDENTIAL_ID, name: 'test', type: type.name, data: { requestsPerSecond: 4, ...credential } as unknown as ICredentialDataDecryptedObject };
-  if (type.test) return testRequestOf(type, type.test, credential);
-  for (const nodeType of packageNodeTypes) {
-    const testedBy = nodeType.description.credentials?.find((c) => c.name === type.name)?.testedBy;
-    const method = typeof testedBy === 'string' ? nodeType.methods?.credentialTest?.[testedBy] : undefined;
-    if (method) return (await method.call(new CredentialTestContext(), decrypted)) as { status: 'OK' | 'Error'; message: string };
-  }
-  throw new Error('the credential has no test request and no node tests it');
-}
-
-/**
- * A declarative test request, as the tester runs it: a temporary node whose only parameter routes the
- * credential's `test.request`, run by n8n-core's RoutingNode with the decrypted credential; a failed request
- * is judged by the credential's `test.rules`, then by the HTTP status.
- */
-async function testRequestOf(type: ICredentialType, testRequest: ICredentialTestRequest, credential: CredentialData): Promise<{ status: 'OK' | 'Error'; message: string }> {
+  const testRequest = type.test;
+  if (!testRequest) throw new Error('the credential has no test request');
   const tempType: INodeType = {
     description: {
       displayName: 'Temp', name: 'temp', description: 'Temp', group: ['transform'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'],
