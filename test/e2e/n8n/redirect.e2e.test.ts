@@ -82,6 +82,8 @@ describe.each(VERSIONS)('n8n %s', (version) => {
         credentials: { name: 'test', type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: servers.frontUrl, requestsPerSecond: 4, timeout: 30 } },
       }),
     });
+    // Printed for the notes: n8n words it with the credential's rule for 302, or in its own words.
+    process.stdout.write(`\n[e2e] n8n ${version}, Test button on a redirecting base URL: ${result.status}: ${result.message}\n`);
     expect(result.status).toBe('Error');
     expect(result.message).toMatch(/302|redirect/i);
     expect(result.message).not.toContain(API_KEY);
