@@ -2,12 +2,14 @@
  * The core's Transport on top of n8n's request helper: requests go through
  * `httpRequestWithAuthentication`, so n8n adds the API key (the credential's `authenticate` block) and
  * applies its proxy settings. Every HTTP status is handed to the core, which does the retries and the
- * error messages; only "no answer at all" becomes a TransportError.
+ * error messages; only "no answer at all" becomes a TransportError. Redirects are never followed: a 3xx
+ * answer goes to the core like any other status.
  */
 import { NodeOperationError, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions, type ILoadOptionsFunctions } from 'n8n-workflow';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared';
 
-export const CREDENTIAL_TYPE = 'memberspotApi';
+/** The credential type's name (not `memberspotApi`: another community package uses that one). */
+export const CREDENTIAL_TYPE = 'memberflowMemberspotApi';
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -104,6 +106,10 @@ export function n8nTransport(context: RequestContext, baseUrl: () => string): Tr
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// n8n follows 3xx by default and keeps the X-API-KEY header on a host change: never follow. A 3xx
+				// reaches the core as an answer (status and `location`), which fails the call without sending
+				// anything to the target.
+				disableFollowRedirect: true,
 				timeout: request.timeoutMs,
 			};
 			if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];
