@@ -36,9 +36,20 @@ function condition(displayOptions) {
   const parts = [];
   for (const [mode, mark] of [['show', ''], ['hide', '!']]) {
     const conditions = (displayOptions && displayOptions[mode]) || {};
-    for (const key of Object.keys(conditions).sort()) parts.push(`${mark}${key}=${JSON.stringify(conditions[key]).replace(/^\[|\]$/g, '').replace(/"/g, '')}`);
+    // `@version` is settled per version below: a parameter is listed under the versions that show it.
+    for (const key of Object.keys(conditions).sort()) if (key !== '@version') parts.push(`${mark}${key}=${JSON.stringify(conditions[key]).replace(/^\[|\]$/g, '').replace(/"/g, '')}`);
   }
   return parts.join(' ');
+}
+
+/** Whether a parameter exists at a node version (its `@version` show/hide condition, when it is a plain list). */
+function shownAt(displayOptions, version) {
+  if (version === undefined || !displayOptions) return true;
+  const show = displayOptions.show && displayOptions.show['@version'];
+  const hide = displayOptions.hide && displayOptions.hide['@version'];
+  if (Array.isArray(show) && show.every((v) => typeof v === 'number') && !show.includes(version)) return false;
+  if (Array.isArray(hide) && hide.every((v) => typeof v === 'number') && hide.includes(version)) return false;
+  return true;
 }
 
 /** What a saved value depends on, for one parameter (not its label or help text). */
@@ -55,16 +66,16 @@ function describeParameter(p) {
 }
 
 /** Parameters as flat entries: `path @ condition` -> description; collection members under their parent. */
-function parameterEntries(properties, prefix = '', inherited = '') {
+function parameterEntries(properties, prefix = '', inherited = '', version = undefined) {
   const entries = {};
   for (const p of properties) {
-    if (p.type === 'notice') continue;
+    if (p.type === 'notice' || !shownAt(p.displayOptions, version)) continue;
     const at = p.displayOptions ? condition(p.displayOptions) : inherited;
     const key = `${prefix}${p.name}`;
     entries[`${key} @ ${at}`] = describeParameter(p);
-    if (p.type === 'collection' && Array.isArray(p.options)) Object.assign(entries, parameterEntries(p.options, `${key}.`, at));
+    if (p.type === 'collection' && Array.isArray(p.options)) Object.assign(entries, parameterEntries(p.options, `${key}.`, at, version));
     if (p.type === 'fixedCollection' && Array.isArray(p.options)) {
-      for (const group of p.options) Object.assign(entries, parameterEntries(group.values || [], `${key}.${group.name}.`, at));
+      for (const group of p.options) Object.assign(entries, parameterEntries(group.values || [], `${key}.${group.name}.`, at, version));
     }
   }
   return entries;
@@ -117,11 +128,12 @@ function snapshot(root = ROOT) {
   for (const file of pkg.n8n.nodes) {
     const node = instance(file);
     for (const { version, description } of nodeVersions(node)) {
-      const credentials = (description.credentials || []).map((c) => c.name);
-      contract.n8nNodes[`${description.name} v${version}`] = {
-        [`credentials @ `]: { type: 'credentials', default: credentials },
-        ...parameterEntries(description.properties),
-      };
+      // One entry per credential type the node accepts: a new optional one is additive, a removed or renamed one breaking.
+      const credentials = {};
+      for (const c of description.credentials || []) {
+        if (shownAt(c.displayOptions, version)) credentials[`credential:${c.name} @ ${condition(c.displayOptions)}`] = { type: 'credential', default: null, ...(c.required ? { required: true } : {}) };
+      }
+      contract.n8nNodes[`${description.name} v${version}`] = { ...credentials, ...parameterEntries(description.properties, '', '', version) };
     }
   }
   for (const file of pkg.n8n.credentials) {
