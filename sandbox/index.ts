@@ -1,7 +1,7 @@
 import { SandboxServer } from './server';
 import type { Sandbox, SandboxOptions } from './types';
 
-export { REDACTED_KEY } from './log';
+export { DEFAULT_LOG_LIMITS, REDACTED_KEY } from './log';
 export { SandboxState, type StateSnapshot } from './state';
 export type * from './types';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { handleControl, isControlPath } from './control';
+import { handleControl, isControlPath, ownHosts, refuseForeign } from './control';
 import { FaultInjector, type FaultAction } from './faults';
 import {
   errorReply,
@@ -13,7 +13,7 @@ import {
   type ParsedBody,
   type Reply,
 } from './http';
-import { RequestLog } from './log';
+import { DEFAULT_LOG_LIMITS, omittedBody, RequestLog } from './log';
 import { DEFAULT_RATE_LIMIT, validateSeed } from './options';
 import { RateLimiter } from './rate-limit';
 import { routeRequest, type Routing } from './routes';
@@ -56,6 +56,7 @@ export class SandboxServer implements Sandbox {
   private closed?: Promise<void>;
   /** Kept after close, so `url` and `port` still say where the sandbox was. */
   private boundAddress?: AddressInfo;
+  private hostNames?: Set<string>;
 
   constructor(options: SandboxOptions) {
     this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
@@ -64,7 +65,7 @@ export class SandboxServer implements Sandbox {
     if (!(this.loginTokenTtlMs >= 0)) throw new TypeError('loginTokenTtlMs must be a number, 0 or more');
     this.seed = validateSeed(options.seed ?? 'default');
     this.currentState = createSeededState(this.seed);
-    this.log = new RequestLog(this.apiKey);
+    this.log = new RequestLog(this.apiKey, { ...DEFAULT_LOG_LIMITS, ...options.log });
     this.rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.faults.configure(options.faults ?? null);
     // A request whose client went away mid-body, or that was waiting when the sandbox closed, is dropped.
@@ -133,6 +134,11 @@ export class SandboxServer implements Sandbox {
     this.rateLimiter.restart();
   }
 
+  private ownHosts(): Set<string> {
+    this.hostNames ??= ownHosts(this.address().address, this.port);
+    return this.hostNames;
+  }
+
   private address(): AddressInfo {
     if (!this.boundAddress) throw new Error('The sandbox has not started listening');
     return this.boundAddress;
@@ -144,7 +150,10 @@ export class SandboxServer implements Sandbox {
     const method = req.method ?? 'GET';
     const { path, query } = splitUrl(req.url ?? '/');
     const raw = await readBody(req);
-    if (isControlPath(path)) return send(res, handleControl(this, method, path, raw.text));
+    if (isControlPath(path)) {
+      const refusal = refuseForeign(req.headers, this.ownHosts());
+      return send(res, refusal ?? handleControl(this, method, path, raw.text));
+    }
 
     const body = parseRequestBody(raw, req.headers['content-type']);
     const routing = routeRequest(method, path);
@@ -158,7 +167,7 @@ export class SandboxServer implements Sandbox {
         method,
         path,
         query,
-        body: body.ok ? body.value : undefined,
+        body: !body.ok ? undefined : raw.bytes > this.log.limits.maxBodyBytes ? omittedBody(raw.bytes) : body.value,
         auth,
         status,
         rateLimited: routing.kind === 'route' && this.rateLimiter.inScope(routing.route),

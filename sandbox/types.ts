@@ -1,3 +1,4 @@
+import type { LogLimits } from './log';
 import type { SandboxState } from './state';
 
 /** The data model of the sandbox, the options of `startSandbox` and the running `Sandbox`. */
@@ -136,6 +137,8 @@ export interface SandboxOptions {
   faults?: FaultOptions;
   /** Lifetime of login tokens. Default one hour. */
   loginTokenTtlMs?: number;
+  /** Bounds of the request log. Default 10,000 entries, bodies up to 64 KB (larger ones as a size marker). */
+  log?: Partial<LogLimits>;
 }
 
 export type AuthResult = 'valid' | 'invalid' | 'missing';
