@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { errorReply, HttpError, notFound, parseJson, type Reply } from './http';
+import type { Variants } from './variants';
 import type { FaultOptions, RateLimitOptions, Sandbox, ScriptedFault, SeedOption } from './types';
 import { isRecord } from './validate';
 
@@ -21,6 +22,8 @@ const CONTROL_ROUTES = new Map<string, ControlHandler>([
   ['POST /__sandbox/rate-limit', (sandbox, body) => sandbox.setRateLimit(body as RateLimitOptions | false)],
   ['POST /__sandbox/script', (sandbox, body) => sandbox.script(...scriptOf(body))],
   ['POST /__sandbox/clear-log', (sandbox) => sandbox.clearLog()],
+  ['GET /__sandbox/variants', (sandbox) => sandbox.variants],
+  ['POST /__sandbox/variants', (sandbox, body) => sandbox.setVariants(body as Partial<Variants>)],
 ]);
 
 export function isControlPath(path: string): boolean {

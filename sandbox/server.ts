@@ -16,7 +16,9 @@ import {
 import { DEFAULT_LOG_LIMITS, omittedBody, RequestLog } from './log';
 import { DEFAULT_RATE_LIMIT, validateSeed } from './options';
 import { RateLimiter } from './rate-limit';
+import { openApiDocument, OPENAPI_PATH } from './openapi';
 import { routeRequest, type Routing } from './routes';
+import { DEFAULT_VARIANTS, validateVariants, type Variants } from './variants';
 import { createSeededState } from './seed';
 import type { SandboxState } from './state';
 import type {
@@ -50,6 +52,7 @@ export class SandboxServer implements Sandbox {
   private readonly log: RequestLog;
   private readonly faults = new FaultInjector();
   private readonly rateLimiter: RateLimiter;
+  private currentVariants: Variants;
   private readonly server: Server;
   /** Aborts injected delays when the sandbox closes. */
   private readonly closing = new AbortController();
@@ -68,6 +71,7 @@ export class SandboxServer implements Sandbox {
     this.log = new RequestLog(this.apiKey, { ...DEFAULT_LOG_LIMITS, ...options.log });
     this.rateLimiter = new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.faults.configure(options.faults ?? null);
+    this.currentVariants = { ...DEFAULT_VARIANTS, ...validateVariants(options.variants ?? {}) };
     // A request whose client went away mid-body, or that was waiting when the sandbox closed, is dropped.
     this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
   }
@@ -83,6 +87,15 @@ export class SandboxServer implements Sandbox {
 
   get state(): SandboxState {
     return this.currentState;
+  }
+
+  get variants(): Variants {
+    return { ...this.currentVariants };
+  }
+
+  /** Switches the given variants; the others stay. */
+  setVariants(variants: Partial<Variants>): void {
+    this.currentVariants = { ...this.currentVariants, ...validateVariants(variants) };
   }
 
   get requests(): RequestLogEntry[] {
@@ -155,6 +168,7 @@ export class SandboxServer implements Sandbox {
       return send(res, refusal ?? handleControl(this, method, path, raw.text));
     }
 
+    if (method === 'GET' && path === OPENAPI_PATH) return this.answerOpenApi(res, time, arrival, query);
     const body = parseRequestBody(raw, req.headers['content-type']);
     const routing = routeRequest(method, path);
     const auth = authOf(req.headers['x-api-key'], this.apiKey);
@@ -174,6 +188,14 @@ export class SandboxServer implements Sandbox {
       },
       arrival,
     );
+  }
+
+  /** Memberspot's docs (NestJS Swagger) need no key; the sandbox serves a document made from its routes. */
+  private answerOpenApi(res: ServerResponse, time: number, arrival: number, query: Record<string, string>): void {
+    const variant = this.currentVariants.openapi;
+    const reply: Reply = variant === 'none' ? errorReply(new HttpError(404, `Cannot GET ${OPENAPI_PATH}`)) : { status: 200, body: openApiDocument(variant) };
+    send(res, reply);
+    this.log.record({ time, method: 'GET', path: OPENAPI_PATH, query, body: undefined, auth: 'missing', status: reply.status, rateLimited: false }, arrival);
   }
 
   private answer(call: ApiCall, fault: FaultAction, res: ServerResponse): number | 'reset' {
@@ -201,18 +223,25 @@ export class SandboxServer implements Sandbox {
     if (!body.ok) throw body.error;
     if (routing.kind === 'error') throw routing.error;
     if (auth !== 'valid') throw new HttpError(401, 'Invalid API key');
-    const retryAfter = this.rateLimiter.check(routing.route);
-    if (retryAfter !== null) return throttledReply(retryAfter);
     const { route, params } = routing;
+    const retryAfter = this.rateLimiter.check(route);
+    const { rateLimitHeaders } = this.currentVariants;
+    const headers = rateLimitHeaders === 'none' ? {} : this.rateLimiter.headers(route, rateLimitHeaders);
+    if (retryAfter !== null) {
+      const throttled = throttledReply(retryAfter);
+      const retryHeaders = this.currentVariants.retryAfter ? throttled.headers : {};
+      return { ...throttled, headers: { ...retryHeaders, ...headers } };
+    }
     const answer = route.handle({
       state: this.currentState,
       params,
       query,
       body: body.value,
       loginTokenTtlMs: this.loginTokenTtlMs,
+      variants: this.currentVariants,
     });
     // NestJS answers 201 to a POST and 200 to everything else.
-    return { status: method === 'POST' ? 201 : 200, body: answer };
+    return { status: method === 'POST' ? 201 : 200, headers, body: answer };
   }
 }
 
