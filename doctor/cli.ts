@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import { buildRequest } from './http';
 import { renderJson, renderTable } from './report';
 import { runDoctor, type DoctorOptions } from './run';
 
@@ -97,6 +98,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): DoctorOptions 
   checkBaseUrl(baseUrl);
   if (values.write && !(values.email && values.offer)) throw new UsageError('--write needs --email <a throwaway address> and --offer <an offer ID>');
   if (!values.write && (values.email || values.offer)) throw new UsageError('--email and --offer are only for --write');
+  if (values.write) checkWriteInput(values.email as string, values.offer as string, baseUrl);
   const apiKey = env.MEMBERSPOT_API_KEY?.trim() || undefined;
   if (values.write && !apiKey) throw new UsageError('--write needs MEMBERSPOT_API_KEY');
   return {
@@ -123,6 +125,15 @@ function checkBaseUrl(baseUrl: string): void {
   if (url.username || url.password || url.search || url.hash) throw new UsageError('The base URL must be a plain URL without credentials, query or fragment');
   if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname))) return;
   throw new UsageError('The base URL must start with https:// (http:// only for 127.0.0.1, localhost or [::1], so the key never travels in clear text)');
+}
+
+/** The throwaway address and the offer, checked the way Grant Access checks them (the value is not echoed). */
+function checkWriteInput(email: string, offerId: string, baseUrl: string): void {
+  try {
+    buildRequest('grantAccess', { email, accessId: offerId }, baseUrl);
+  } catch {
+    throw new UsageError('--email must be an email address and --offer an offer ID (Access ID)');
+  }
 }
 
 function packageVersion(): string {

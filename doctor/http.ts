@@ -14,9 +14,9 @@ export interface Answer {
   body: unknown;
 }
 
-/** No HTTP answer: `tls` for certificate problems, `network` for the rest, `timeout`. */
+/** No HTTP answer: `tls` for certificate problems, `network` for the rest, `timeout`; `invalid`: not sent, the action refused the input. */
 export interface NoAnswer {
-  status: 'tls' | 'network' | 'timeout';
+  status: 'tls' | 'network' | 'timeout' | 'invalid';
   code?: string;
 }
 
@@ -52,7 +52,13 @@ export class DoctorHttp {
   /** Runs an action's request; on the limited endpoints spaced out, and a 429 waited out (up to three times). */
   async action(actionId: ActionId, input: unknown, options: { wait429?: boolean } = {}): Promise<Outcome> {
     const limited = actions[actionId].rateLimited;
-    const request = this.build(actionId, input);
+    let request: ApiRequest;
+    try {
+      request = this.build(actionId, input);
+    } catch {
+      // e.g. an address from the API that the action's own validation refuses: nothing is sent.
+      return { status: 'invalid' };
+    }
     for (let attempt = 0; ; attempt += 1) {
       if (limited) await this.space();
       const outcome = await this.send(request);
@@ -120,5 +126,10 @@ export async function getWithoutKey(url: string): Promise<Outcome> {
 export function describeOutcome(outcome: Outcome): string {
   if (isAnswer(outcome)) return `HTTP ${outcome.status}`;
   const code = outcome.code ? ` (${outcome.code})` : '';
-  return { tls: `TLS problem${code}`, network: `no connection${code}`, timeout: `no answer in time${code}` }[outcome.status];
+  return {
+    tls: `TLS problem${code}`,
+    network: `no connection${code}`,
+    timeout: `no answer in time${code}`,
+    invalid: 'not sent: the action refused the input',
+  }[outcome.status];
 }

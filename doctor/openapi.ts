@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isObject, type JsonObject } from '../shared/actions/normalize';
-import type { ActionId, ApiRequest } from '../shared/types';
-import { actions } from '../shared/actions';
+import type { ApiRequest } from '../shared/types';
+import { actionList } from '../shared/actions';
 import { buildRequest, describeOutcome, getWithoutKey, isAnswer } from './http';
 import type { Check } from './report';
 import { SAMPLES } from './samples';
@@ -45,9 +45,20 @@ interface Operation {
 export function diffSpec(spec: Spec, baseUrl: string): Check[] {
   const checks: Check[] = [];
   const covered = new Set<string>();
-  for (const [actionId, sample] of Object.entries(SAMPLES) as Array<[ActionId, (typeof SAMPLES)[ActionId] & object]>) {
-    const minimal = buildRequest(actionId, sample.minimal, baseUrl);
-    const full = buildRequest(actionId, sample.full ?? sample.minimal, baseUrl);
+  for (const action of actionList) {
+    if (action.id === 'apiCall') continue;
+    const file = `shared/actions/${action.id}.ts`;
+    const sample = SAMPLES[action.id];
+    let minimal: ApiRequest;
+    let full: ApiRequest;
+    try {
+      if (!sample) throw new Error('it has no sample input in doctor/samples.ts');
+      minimal = buildRequest(action.id, sample.minimal, baseUrl);
+      full = buildRequest(action.id, sample.full ?? sample.minimal, baseUrl);
+    } catch (error) {
+      checks.push({ area: 'openapi', name: action.label, status: 'unchecked', detail: `the doctor could not build its request: ${(error as Error).message}`, file: 'doctor/samples.ts' });
+      continue;
+    }
     const problems: string[] = [];
     const match = findOperation(spec, full, problems);
     if (match) {
@@ -56,10 +67,10 @@ export function diffSpec(spec: Spec, baseUrl: string): Check[] {
     }
     checks.push({
       area: 'openapi',
-      name: actions[actionId].label,
+      name: action.label,
       status: problems.length === 0 ? 'holds' : 'differs',
       detail: problems.length === 0 ? `${full.method} ${match?.path ?? template(full)} matches` : problems.join('\n'),
-      file: `shared/actions/${actionId}.ts`,
+      file,
     });
   }
   const uncovered = operations(spec).filter((op) => !covered.has(`${op.method} ${op.path}`));

@@ -78,6 +78,14 @@ describe('the command line', () => {
     expect(run.code).toBe(2);
   });
 
+  it('refuses a --write address that is not an email, before anything is sent', async () => {
+    const run = await doctor(['--write', '--email', 'not-an-address', '--offer', 'off_basic', '--yes'], { MEMBERSPOT_API_KEY: KEY, MEMBERSPOT_BASE_URL: sandbox.url });
+
+    expect(run.stderr).toMatch(/--email must be an email address/);
+    expect(run.stderr).not.toContain('not-an-address');
+    expect(run.code).toBe(2);
+  });
+
   it('refuses http:// for a host that is not this machine', async () => {
     const run = await doctor(['--base-url', 'http://api.memberspot.de'], { MEMBERSPOT_API_KEY: KEY });
 
