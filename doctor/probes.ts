@@ -22,7 +22,7 @@ export async function probeConnection(context: Context): Promise<string | undefi
   const add = (status: Check['status'], detail: string) =>
     void context.checks.push({ area: 'connection', name: 'Key (GET /v1/offers)', status, detail, decision: '[D] credential test endpoint' });
   if (!isAnswer(outcome)) {
-    const what = outcome.status === 'tls' ? 'a TLS problem: the certificate was refused' : 'Memberspot could not be reached';
+    const what = outcome.status === 'tls' ? 'the certificate was not trusted (expired, self-signed or for another host)' : 'Memberspot could not be reached';
     add('unchecked', `${describeOutcome(outcome)}: ${what}. Check the base URL, proxy and network.`);
     return `${describeOutcome(outcome)}`;
   }

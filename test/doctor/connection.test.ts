@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { detailOf, doctor, parseReport } from './helpers';
@@ -55,6 +60,22 @@ describe('connection and key', () => {
     } finally {
       await api.close();
       await target.close();
+    }
+  });
+
+  it('a certificate the machine does not trust: a TLS problem (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('[]'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const run = await doctor(['--json', '--base-url', `https://127.0.0.1:${port}`], { MEMBERSPOT_API_KEY: KEY });
+      expect(detailOf(parseReport(run), 'connection', 'Key (GET /v1/offers)')).toMatch(/^TLS problem \(DEPTH_ZERO_SELF_SIGNED_CERT\): the certificate was not trusted/);
+      expect(run.code).toBe(2);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
