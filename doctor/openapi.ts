@@ -42,7 +42,8 @@ interface Operation {
 }
 
 /** Every action of the registry against the document; then the document's operations no action covers. */
-export function diffSpec(spec: Spec, baseUrl: string): Check[] {
+export function diffSpec(original: Spec, baseUrl: string): Check[] {
+  const spec = withFullPaths(original);
   const checks: Check[] = [];
   const covered = new Set<string>();
   for (const action of actionList) {
@@ -81,6 +82,23 @@ export function diffSpec(spec: Spec, baseUrl: string): Check[] {
   return checks;
 }
 
+/** Paths as the API serves them: with Swagger 2's `basePath` or the path of OpenAPI 3's first server in front. */
+function withFullPaths(spec: Spec): Spec {
+  let prefix = typeof spec.basePath === 'string' ? spec.basePath : '';
+  const [server] = Array.isArray(spec.servers) ? spec.servers : [];
+  if (isObject(server) && typeof server.url === 'string') {
+    try {
+      prefix = new URL(server.url, 'http://base.invalid').pathname;
+    } catch {
+      prefix = '';
+    }
+  }
+  prefix = prefix.replace(/\/+$/, '');
+  if (!prefix) return spec;
+  const paths = Object.fromEntries(Object.entries(spec.paths).map(([path, item]) => [path.startsWith(`${prefix}/`) ? path : `${prefix}${path}`, item]));
+  return { ...spec, paths };
+}
+
 function operations(spec: Spec): Operation[] {
   return Object.entries(spec.paths).flatMap(([path, item]) =>
     METHODS.filter((method) => isObject(item[method])).map((method) => ({ path, method, operation: item[method] })),
@@ -97,6 +115,7 @@ const SAMPLE_VALUES = { email: 'doctor@example.com', uid: 'doctor-uid', course: 
 
 function findOperation(spec: Spec, request: ApiRequest, problems: string[]): Operation | undefined {
   const ours = template(request).split('/');
+  // A literal segment must be the same literal (a parameter of the document would route it, but it would be another endpoint).
   const sameShape = Object.keys(spec.paths).filter((path) => {
     const theirs = path.split('/');
     return theirs.length === ours.length && theirs.every((part, i) => (ours[i] === '{}' ? /^\{.+\}$/.test(part) : part === ours[i]));

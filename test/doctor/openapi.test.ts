@@ -75,6 +75,19 @@ describe('the OpenAPI diff', () => {
     expect(detailOf(report, 'openapi', 'Revoke Order Access')).toBe('body field "active": sent as boolean, the document says string');
   });
 
+  it("reads paths below the first server's path (OpenAPI 3) or basePath (Swagger 2)", async () => {
+    const spec = JSON.parse(await readFile(join(dir, 'saved.json'), 'utf8'));
+    spec.paths = Object.fromEntries(Object.entries(spec.paths).map(([path, item]) => [path.replace(/^\/v1/, ''), item]));
+    spec.servers = [{ url: 'https://api.memberspot.de/v1' }];
+    const below = join(dir, 'below.json');
+    await writeFile(below, JSON.stringify(spec));
+
+    const run = await specOnly(['--spec', below]);
+
+    expect(named(parseReport(run), 'differs')).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+
   it('a --spec that is not an OpenAPI document: exit 2', async () => {
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"hello": 1}');
