@@ -109,7 +109,12 @@ async function probeCursor(context: Context, object: JsonObject, users: JsonObje
   const add = (status: Check['status'], detail: string) =>
     void context.checks.push({ area: 'read', name: 'List Users: cursor', status, detail, decision: '[D] List Users cursor name', file: file('listUsers') });
   const cursorKey = firstKey(object, ['nextPage', 'next_page'], (value) => typeof value === 'string' || value === null);
-  const others = Object.keys(object).filter((key) => key !== 'data' && key !== 'users' && /next|cursor|last|page/i.test(key));
+  const looksLikeCursor = (key: string) => /next|cursor|last|page/i.test(key);
+  // Where a cursor may sit instead: another top-level key, or one level down (e.g. meta.nextPage).
+  const others = [
+    ...Object.keys(object).filter((key) => key !== 'data' && key !== 'users' && looksLikeCursor(key) && !isObject(object[key])),
+    ...Object.entries(object).flatMap(([outer, inner]) => (isObject(inner) ? Object.keys(inner).filter(looksLikeCursor).map((key) => `${outer}.${key}`) : [])),
+  ];
   const full = users.length >= PAGE;
   let cursor = cursorKey ? pickString(object, cursorKey) : undefined;
   if (cursorKey === 'nextPage') add(full && !cursor ? 'differs' : 'holds', full && !cursor ? 'the page is full but "nextPage" is empty' : 'top-level "nextPage"');

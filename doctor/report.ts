@@ -105,15 +105,20 @@ export class Redactor {
   }
 
   text(output: string): string {
+    const replacements = new Map<string, { to: string; anywhere: boolean }>();
+    // A long key is replaced wherever it appears; a short one (and every name) only as a whole token.
+    for (const secret of this.secrets) replacements.set(secret.toLowerCase(), { to: '<API key>', anywhere: secret.length >= 8 });
+    for (const [value, alias] of this.aliases) {
+      for (const form of [value, encodeURIComponent(value)]) replacements.set(form.toLowerCase(), { to: alias, anywhere: false });
+    }
     let result = output;
-    for (const secret of this.secrets) result = result.split(secret).join('<API key>');
-    // Longest first, so that an email is replaced before a name inside it.
-    const known = [...this.aliases.entries()].sort(([a], [b]) => b.length - a.length);
-    for (const [value, alias] of known) {
-      const pattern = new RegExp(`(?<![\\w.-])${escape(value)}(?![\\w-])`, 'gi');
-      result = result.replace(pattern, alias);
-      const encoded = encodeURIComponent(value);
-      if (encoded !== value) result = result.split(encoded).join(alias);
+    if (replacements.size > 0) {
+      // One pass, longest first: a replacement is never replaced again.
+      const alternatives = [...replacements.entries()]
+        .sort(([a], [b]) => b.length - a.length)
+        .map(([value, { anywhere }]) => (anywhere ? escape(value) : `(?<![\\w.%-])${escape(value)}(?![\\w-])`));
+      const pattern = new RegExp(alternatives.join('|'), 'gi');
+      result = result.replace(pattern, (match) => replacements.get(match.toLowerCase())?.to ?? match);
     }
     return result.replace(EMAIL, '<email>');
   }

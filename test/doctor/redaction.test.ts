@@ -66,4 +66,15 @@ describe('Redactor (the second line of defence)', () => {
     expect(anna).toBe('<user 1>');
     expect(text).toBe('<user 1> <user 1> <user 1> <user 1> <API key> <API key> <throwaway user> <email> Annabel');
   });
+
+  it('replaces a long key anywhere, a short one only as a whole token (so the report stays readable)', async () => {
+    const { Redactor } = await import('../../doctor/report');
+    const long = new Redactor();
+    long.addSecret('sk-0123456789');
+    const short = new Redactor();
+    short.addSecret('k');
+
+    expect(long.text('x-sk-0123456789-y')).toBe('x-<API key>-y');
+    expect(short.text('the key works: k')).toBe('the key works: <API key>');
+  });
 });
