@@ -26,6 +26,7 @@ export interface LimiterOptions {
   redisUrl?: string;
   /** Told when the limiter falls back from Redis to the process's own limit, and when Redis is back. */
   onWarning?: (message: string) => void;
+  parallelRequests?: number;
 }
 
 export const DEFAULT_REQUESTS_PER_SECOND = 4;
