@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { asList, isObject, pickString, pickUid, type JsonObject } from '../shared/actions/normalize';
 import type { DoctorHttp, Outcome } from './http';
 import { describeOutcome, isAnswer } from './http';
@@ -150,16 +151,28 @@ async function probeCursor(context: Context, object: JsonObject, users: JsonObje
 
 async function probeFindUser(context: Context): Promise<void> {
   const user = context.firstUser;
-  const add = (status: Check['status'], detail: string) =>
-    void context.checks.push({ area: 'read', name: 'Find User by Email', status, detail, decision: '[D] not found is 404; Enterprise only', file: file('findUserByEmail') });
-  if (!user) return add('unchecked', 'no user listed to look up');
+  const add = (name: string, status: Check['status'], detail: string, decision: string) =>
+    void context.checks.push({ area: 'read', name, status, detail, decision, file: file('findUserByEmail') });
+  if (!user) return add('Find User by Email', 'unchecked', 'no user listed to look up', '[1] Enterprise only');
   const outcome = await context.http.action('findUserByEmail', { email: user.email });
-  if (isAnswer(outcome) && outcome.status === 403) return add('unchecked', `HTTP 403 for ${user.alias}: find-by-mail needs the Enterprise plan`);
-  if (!isAnswer(outcome) || outcome.status !== 200) return add('differs', `${describeOutcome(outcome)} for ${user.alias}, who is listed`);
-  if (!isObject(outcome.body)) return add('differs', `unknown shape: ${shapeOf(outcome.body)}`);
-  const uid = pickUid(outcome.body);
-  user.uid ??= uid;
-  add(uid ? 'holds' : 'differs', `HTTP 200 for ${user.alias}: ${shapeOf(outcome.body)}${uid ? '' : '; no uid'}`);
+  if (isAnswer(outcome) && outcome.status === 403) return add('Find User by Email', 'unchecked', `HTTP 403 for ${user.alias}: find-by-mail needs the Enterprise plan`, '[1] Enterprise only');
+  if (!isAnswer(outcome) || outcome.status !== 200) add('Find User by Email', 'differs', `${describeOutcome(outcome)} for ${user.alias}, who is listed`, '[1] Enterprise only');
+  else if (!isObject(outcome.body)) add('Find User by Email', 'differs', `unknown shape: ${shapeOf(outcome.body)}`, '[1] Enterprise only');
+  else {
+    const uid = pickUid(outcome.body);
+    user.uid ??= uid;
+    add('Find User by Email', uid ? 'holds' : 'differs', `HTTP 200 for ${user.alias}: ${shapeOf(outcome.body)}${uid ? '' : '; no uid'}`, '[1] Enterprise only');
+  }
+  const unknown = await context.http.action('findUserByEmail', { email: unknownAddress() });
+  const notFound = isAnswer(unknown) && unknown.status === 404;
+  const detail = isAnswer(unknown) ? `HTTP ${unknown.status} (${shapeOf(unknown.body)})` : describeOutcome(unknown);
+  const refused = !isAnswer(unknown) || unknown.status === 401 || unknown.status === 403 || unknown.status === 429 || unknown.status >= 500;
+  add('Find User by Email: unknown address', notFound ? 'holds' : refused ? 'unchecked' : 'differs', notFound ? 'HTTP 404' : detail, '[D] not found is 404');
+}
+
+/** An address no school has (the .invalid top-level domain is reserved). */
+export function unknownAddress(): string {
+  return `memberspot-doctor-${randomBytes(6).toString('hex')}@example.invalid`;
 }
 
 async function probeCustomProperties(context: Context): Promise<void> {

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../shared/limiter';
 import { describeOutcome, isAnswer, type Answer } from './http';
-import type { Context } from './probes';
+import { unknownAddress, type Context } from './probes';
 
 const CALLS = 12;
 const RATE_HEADER = /^(x-)?ratelimit(-|$)/i;
@@ -11,7 +10,7 @@ const RATE_HEADER = /^(x-)?ratelimit(-|$)/i;
 export async function probeRate(context: Context): Promise<void> {
   // Start with an empty window: earlier probes used the same endpoint.
   await sleep(1100);
-  const request = context.http.build('findUserByEmail', { email: `memberspot-doctor-${randomBytes(6).toString('hex')}@example.invalid` });
+  const request = context.http.build('findUserByEmail', { email: unknownAddress() });
   const started = Date.now();
   const headerNames = new Set<string>();
   let throttled: Answer | undefined;
@@ -19,8 +18,9 @@ export async function probeRate(context: Context): Promise<void> {
   while (calls < CALLS && Date.now() - started < 1000) {
     calls += 1;
     const outcome = await context.http.send(request);
-    if (!isAnswer(outcome) || (outcome.status !== 404 && outcome.status !== 429)) {
-      const why = isAnswer(outcome) && outcome.status === 403 ? 'find-by-mail needs the Enterprise plan' : 'expected 404 or 429';
+    // Any answer but a refusal of the key counts (the unknown address may be a 404 or, if Memberspot differs, a 200).
+    if (!isAnswer(outcome) || outcome.status === 401 || outcome.status === 403 || outcome.status >= 500) {
+      const why = isAnswer(outcome) && outcome.status === 403 ? 'find-by-mail needs the Enterprise plan' : 'expected an answer or a 429';
       context.checks.push({ area: 'rate', name: 'Rate limit', status: 'unchecked', detail: `call ${calls}: ${describeOutcome(outcome)} (${why})` });
       return;
     }

@@ -7,7 +7,7 @@ export function shapeOf(value: unknown): string {
     const kinds = [...new Set(value.map(kindOf))];
     return `array of ${value.length} ${kinds.length === 1 ? `${kinds[0]}s` : 'mixed values'}`;
   }
-  if (isObject(value)) return `object { ${Object.keys(value).join(', ')} }`;
+  if (isObject(value)) return Object.keys(value).length === 0 ? 'empty object' : `object { ${Object.keys(value).join(', ')} }`;
   return kindOf(value);
 }
 

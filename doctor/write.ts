@@ -88,7 +88,11 @@ export async function probeWrites(context: Context, options: WriteOptions): Prom
 async function refuseExisting(context: Context, email: string): Promise<string | undefined> {
   const found = await context.http.action('findUserByEmail', { email });
   if (isAnswer(found) && found.status === 404) return undefined;
-  if (isAnswer(found) && found.status === 200) return 'refused: the --email address already exists in the school; give an address no member has (nothing was written)';
+  // A 200 that holds no user is how an API without 404s might say "not found" (the read probes report it).
+  if (isAnswer(found) && found.status === 200 && (pickUid(found.body) || (isObject(found.body) && pickString(found.body, 'email')))) {
+    return 'refused: the --email address already exists in the school; give an address no member has (nothing was written)';
+  }
+  if (isAnswer(found) && found.status === 200) return undefined;
   if (!(isAnswer(found) && found.status === 403)) return `could not make sure the --email address is new (${describeOutcome(found)}); nothing was written`;
   // Without Enterprise, find-by-mail is refused: look through the whole list instead.
   let cursor: string | undefined;
@@ -166,13 +170,13 @@ async function deleteThrowaway(context: Context, email: string): Promise<string 
     return `the throwaway user could not be deleted (${describeOutcome(deleted)}): delete it by hand`;
   }
   const after = await context.http.action('findUserByEmail', { email });
-  const gone = isAnswer(after) && after.status === 404;
+  const gone = isAnswer(after) && (after.status === 404 || (after.status === 200 && !pickUid(after.body)));
   const unknown = isAnswer(after) && after.status === 403;
   context.checks.push({
     area: 'write',
     name,
     status: gone ? 'holds' : unknown ? 'unchecked' : 'differs',
-    detail: gone ? `HTTP ${statusOf(deleted)}; the throwaway user is gone (find-by-mail: 404)` : `HTTP ${statusOf(deleted)}; read back: ${describeOutcome(after)}${unknown ? '' : ': the user may still exist, check by hand'}`,
+    detail: gone ? `HTTP ${statusOf(deleted)}; the throwaway user is gone (read back with find-by-mail)` : `HTTP ${statusOf(deleted)}; read back: ${describeOutcome(after)}${unknown ? '' : ': the user may still exist, check by hand'}`,
     file: 'shared/actions/deleteUsers.ts',
   });
   return undefined;
