@@ -21,8 +21,9 @@ What runs, and what it changes:
             method, fields, required fields, types and enums; lists operations no action covers.
             Changes nothing.
   always    Read probes: List Users (two small pages: the cursor's name), Find User by Email for the
-            first listed member, List Custom Properties, List Course Progress, List Offers: is each
-            answer in the shape the nodes expect, read through a fallback, or unknown? Changes nothing.
+            first listed member and for an address that cannot exist (404?), List Custom Properties,
+            List Course Progress, List Offers: is each answer in the shape the nodes expect, read
+            through a fallback, or unknown? Changes nothing.
   --rate    Up to 12 Find User by Email calls for an address that cannot exist, within one second:
             when does a 429 come, with which Retry-After and RateLimit headers; recommends the
             requests-per-second setting. Changes nothing (uses up the rate limit for a second).
