@@ -19,14 +19,17 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors';
-import { limiterFor, type AccountLimiter, type Lane, type LimiterOptions } from './limiter';
+import { limiterFor, validParallelRequests, type AccountLimiter, type Lane, type LimiterOptions } from './limiter';
 import { TransportError, type Transport, type TransportResponse } from './transport';
 import type { ActionDefinition, ActionId, ApiRequest, QueryValue } from './types';
 import { UndiciTransport } from './undiciTransport';
 import { redisPassword } from './redis';
 import { parseInput } from './validation';
+import { abortAll, CLOSE_GRACE_MS, follow, onWire, settledWithin, unfollow, withoutStack, type Call } from './abort';
 
 export const DEFAULT_BASE_URL = 'https://api.memberspot.de';
+/** How long a request waits for its answer, per attempt, unless `timeoutMs` says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 5). */
@@ -76,17 +79,23 @@ export interface ListAllOptions extends ExecuteOptions {
 
 export interface MemberspotClient {
   readonly baseUrl: string;
+  /** Calls in flight at once per lane: the "Parallel requests" setting (default 8; 1 = one at a time, in order). */
+  readonly parallelRequests: number;
   /** Runs one action and returns its normalised result. */
   execute<A extends ActionId>(actionId: A, input?: unknown, options?: ExecuteOptions): Promise<ActionOutput<A>>;
   /** Every user page by page (the cursor goes back as `lastLoadedId`), up to `limit`. */
   listAll(input?: unknown, options?: ListAllOptions): AsyncGenerator<JsonObject, void, undefined>;
   /** Validates an action's input without sending anything; throws a ValidationError. */
   validate<A extends ActionId>(actionId: A, input?: unknown): unknown;
-  /** Fails calls still waiting, releases the limiter registration and the connections. */
+  /**
+   * Fails calls still waiting at once, gives requests on the wire a short grace (1 s) to bring their
+   * answer, then abandons them and releases the limiter registration and the connections.
+   */
   close(): Promise<void>;
 }
 
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
+const CLOSED_MID_CALL = 'The Memberspot client was closed before this call finished; a request already sent may have taken effect.';
 
 export function createClient(options: ClientOptions): MemberspotClient {
   return new Client(options);
@@ -94,12 +103,15 @@ export function createClient(options: ClientOptions): MemberspotClient {
 
 class Client implements MemberspotClient {
   readonly baseUrl: string;
+  readonly parallelRequests: number;
   private readonly transport: Transport;
   private readonly ownsTransport: boolean;
   private readonly limiter: AccountLimiter;
   private readonly unregister: () => Promise<void>;
   private readonly redactor: Redactor;
   private readonly closing = new AbortController();
+  /** The calls under way (close() cancels them); each has its own controller, see ./abort. */
+  private readonly calls = new Set<Call>();
   private readonly timeoutMs: number;
   private readonly retry: Required<RetryOptions>;
   private readonly random: () => number;
@@ -113,7 +125,7 @@ class Client implements MemberspotClient {
     const redisUrl = options.redisUrl?.trim() || undefined;
     this.redactor = new Redactor([apiKey, redisPassword(redisUrl)]);
     this.baseUrl = normaliseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, this.redactor);
-    this.timeoutMs = positive(options.timeoutMs, 30_000, 'timeoutMs');
+    this.timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
     this.retry = {
       maxRetries: Math.floor(nonNegative(options.maxRetries, 5, 'maxRetries')),
       baseDelayMs: nonNegative(options.baseDelayMs, 500, 'baseDelayMs'),
@@ -134,7 +146,11 @@ class Client implements MemberspotClient {
       throw new ValidationError([{ field: 'redisUrl', message: this.redactor.text((error as Error).message) }]);
     }
     const onWarning = options.onWarning;
-    this.unregister = this.limiter.register(options.requestsPerSecond, onWarning && ((message) => onWarning(this.redactor.text(message))));
+    this.parallelRequests = validParallelRequests(options.parallelRequests);
+    this.unregister = this.limiter.register(
+      { requestsPerSecond: options.requestsPerSecond, parallelRequests: this.parallelRequests },
+      onWarning && ((message) => onWarning(this.redactor.text(message))),
+    );
   }
 
   validate<A extends ActionId>(actionId: A, input?: unknown): unknown {
@@ -193,6 +209,14 @@ class Client implements MemberspotClient {
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.closing.abort();
+    // Calls waiting (for the limiter, between retries) end at once; requests on the wire get a short grace
+    // to bring their answer, then they are abandoned, and the connections destroyed: close never hangs.
+    const reason = withoutStack(() => new ClientClosedError());
+    const waiting = [...this.calls].filter((call) => !call.wire);
+    abortAll(waiting.map((call) => call.controller), reason);
+    const wires = [...this.calls].flatMap((call) => (call.wire ? [call.wire] : []));
+    if (wires.length > 0) await settledWithin(wires, CLOSE_GRACE_MS);
+    abortAll([...this.calls].map((call) => call.controller), reason);
     await this.unregister();
     if (this.ownsTransport) await this.transport.close?.();
   }
@@ -206,21 +230,37 @@ class Client implements MemberspotClient {
     return actions[actionId] as ActionDefinition<unknown, unknown>;
   }
 
+  /**
+   * One controller per call (./abort): aborted when the caller's signal aborts (one listener per caller
+   * signal, not per call), and by close(): at once while the call waits, after a grace while it is on the wire.
+   */
   private async send(
     action: ActionDefinition<unknown, unknown>,
     input: unknown,
     request: ApiRequest,
     signal: AbortSignal | undefined,
   ): Promise<TransportResponse> {
+    const call: Call = { controller: new AbortController() };
+    this.calls.add(call);
+    if (signal) follow(signal, call.controller);
+    try {
+      return await this.attempts(action, input, request, call, signal);
+    } finally {
+      this.calls.delete(call);
+      if (signal) unfollow(signal, call.controller);
+    }
+  }
+
+  private async attempts(
+    action: ActionDefinition<unknown, unknown>,
+    input: unknown,
+    request: ApiRequest,
+    call: Call,
+    signal: AbortSignal | undefined,
+  ): Promise<TransportResponse> {
     const lane: Lane = action.rateLimited ? 'limited' : 'general';
     const safeToRetry = typeof action.safeToRetry === 'function' ? action.safeToRetry(input) : action.safeToRetry;
-    // Waiting (for the limiter, between retries) ends on close or on the caller's signal. A request in
-    // flight is only aborted by the caller's signal; on close the caller is answered at once and the
-    // request's late answer ignored, so that closing one client never cuts another's shared connection.
-    const abort = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
-    // Many calls may share one caller signal (a Node-RED node's, an n8n execution's), each listening to it
-    // while it runs: Node's warning about more than 10 listeners would be a false alarm.
-    if (signal) setMaxListeners(0, signal);
+    const abort = call.controller.signal;
     const path = withQuery(request.path, request.query);
     const context = { actionId: action.id };
 
@@ -232,14 +272,14 @@ class Client implements MemberspotClient {
         const scheduled = this.limiter.schedule(
           lane,
           () =>
-            this.transport.request({
+            onWire(call, () => this.transport.request({
               method: request.method,
               path,
               headers: request.headers ?? {},
               body: request.body,
               timeoutMs: this.timeoutMs,
-              signal,
-            }),
+              signal: abort,
+            })),
           { signal: abort, retry: attempt > 1 },
         );
         response = await untilAborted(scheduled, abort);
@@ -273,14 +313,22 @@ class Client implements MemberspotClient {
     }
   }
 
+  /**
+   * After close() began, or once the call's signal aborted, the call ends with a ClientClosedError (code
+   * CLIENT_CLOSED), built without a stack trace: many calls may be cancelled at once.
+   */
   private throwIfAborted(signal: AbortSignal, actionId: ActionId, attempts: number): void {
+    if (this.closing.signal.aborted) throw withoutStack(() => new ClientClosedError({ actionId, attempts, ...(attempts > 0 && { message: CLOSED_MID_CALL }) }));
     if (!signal.aborted) return;
-    if (this.closing.signal.aborted) throw new ClientClosedError({ actionId, attempts });
-    throw new MemberspotError('CLIENT_CLOSED', 'The call was cancelled before it finished.', {
-      actionId,
-      attempts,
-      hint: 'The workflow or flow was stopped; run the item again if it is still needed.',
-    });
+    throw withoutStack(
+      () =>
+        new ClientClosedError({
+          actionId,
+          attempts,
+          message: 'The call was cancelled before it finished: the workflow or flow that made it was stopped.',
+          hint: 'Run the item again if it is still needed.',
+        }),
+    );
   }
 
   /** Exponential backoff with jitter: a random delay between half and all of base * 2^(attempt-1). */
@@ -290,6 +338,8 @@ class Client implements MemberspotClient {
   }
 
   private async wait(actionId: ActionId, attempt: number, reason: RetryEvent['reason'], delayMs: number, signal: AbortSignal): Promise<void> {
+    // A call that got its answer during close()'s grace does not start waiting for a retry.
+    this.throwIfAborted(signal, actionId, attempt);
     this.onRetry?.({ actionId, attempt, reason, delayMs });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, delayMs);
