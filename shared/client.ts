@@ -244,7 +244,7 @@ class Client implements MemberspotClient {
     this.calls.add(call);
     if (signal) follow(signal, call.controller);
     try {
-      return await this.attempts(action, input, request, call, signal);
+      return await this.attempts(action, input, request, call);
     } finally {
       this.calls.delete(call);
       if (signal) unfollow(signal, call.controller);
@@ -256,7 +256,6 @@ class Client implements MemberspotClient {
     input: unknown,
     request: ApiRequest,
     call: Call,
-    signal: AbortSignal | undefined,
   ): Promise<TransportResponse> {
     const lane: Lane = action.rateLimited ? 'limited' : 'general';
     const safeToRetry = typeof action.safeToRetry === 'function' ? action.safeToRetry(input) : action.safeToRetry;
