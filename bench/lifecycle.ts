@@ -50,17 +50,23 @@ export async function signalMemory(calls: number): Promise<Row> {
   try {
     await run(1000);
     const before = heapMb();
+    const checkpoints: Record<string, string> = {};
     const started = performance.now();
-    for (let done = 0; done < calls; done += batch) await run(batch);
+    for (let done = 0; done < calls; ) {
+      await run(batch);
+      done += batch;
+      if (done % (calls / 4) === 0 && done < calls) checkpoints[`heap after GC at ${done.toLocaleString('en')} calls (MB)`] = heapMb().toFixed(1);
+    }
     const wallMs = performance.now() - started;
     const after = heapMb();
     return {
       benchmark: `memory: ${calls.toLocaleString('en')} calls with one long-lived caller signal (in-process transport, ${batch} at a time)`,
       figures: {
         'heap after GC before (MB)': before.toFixed(1),
+        ...checkpoints,
         'heap after GC after (MB)': after.toFixed(1),
         'growth (MB)': (after - before).toFixed(2),
-        'µs per call': ((wallMs * 1000) / calls).toFixed(1),
+        'µs per call (incl. the GCs at the checkpoints)': ((wallMs * 1000) / calls).toFixed(1),
         'GC exposed': global.gc ? 'yes' : 'no (run with --expose-gc)',
       },
     };
@@ -127,31 +133,34 @@ export async function cancelWaiting(waiting: number, how: 'caller signal' | 'clo
   };
 }
 
-export async function lifecycleRows(quick: boolean): Promise<Row[]> {
+/** The lifecycle rows; `only` picks one group ('memory' or 'cancel'), `onRow` sees each row as it is done. */
+export async function lifecycleRows(quick: boolean, onRow: (row: Row) => void = () => undefined, only?: string): Promise<Row[]> {
   const rows: Row[] = [];
-  rows.push(await signalMemory(quick ? 100_000 : 1_000_000));
+  const add = (row: Row) => {
+    rows.push(row);
+    onRow(row);
+  };
+  if (only !== 'cancel') add(await signalMemory(quick ? 100_000 : 1_000_000));
+  if (only === 'memory') return rows;
   for (const n of quick ? [10_000] : [10_000, 40_000, 80_000]) {
-    rows.push(await cancelWaiting(n, 'caller signal'));
-    rows.push(await cancelWaiting(n, 'close'));
+    add(await cancelWaiting(n, 'caller signal'));
+    add(await cancelWaiting(n, 'close'));
   }
   return rows;
 }
 
+export function printRow(row: Row): void {
+  console.log(`## ${row.benchmark}`);
+  console.log('| figure | value |\n|---|---|');
+  for (const [name, value] of Object.entries(row.figures)) console.log(`| ${name} | ${value} |`);
+  console.log('');
+}
+
 if (require.main === module) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
-  void lifecycleRows(values.quick).then(
-    (rows) => {
-      console.log(`\nLifecycle benchmarks (${values.quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
-      for (const row of rows) {
-        console.log(`## ${row.benchmark}`);
-        console.log('| figure | value |\n|---|---|');
-        for (const [name, value] of Object.entries(row.figures)) console.log(`| ${name} | ${value} |`);
-        console.log('');
-      }
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  console.log(`\nLifecycle benchmarks (${values.quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
+  lifecycleRows(values.quick, printRow, values.only).catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

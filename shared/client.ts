@@ -25,7 +25,7 @@ import type { ActionDefinition, ActionId, ApiRequest, QueryValue } from './types
 import { UndiciTransport } from './undiciTransport';
 import { redisPassword } from './redis';
 import { parseInput } from './validation';
-import { abortAll, CLOSE_GRACE_MS, follow, onWire, settledWithin, unfollow, withoutStack, type Call } from './abort';
+import { abortAll, CLOSE_GRACE_MS, endCall, isCancelled, onWire, settledWithin, startCall, withoutStack, type Call, type Cancellable } from './abort';
 
 export const DEFAULT_BASE_URL = 'https://api.memberspot.de';
 /** How long a request waits for its answer, per attempt, unless `timeoutMs` says otherwise. */
@@ -213,10 +213,10 @@ class Client implements MemberspotClient {
     // to bring their answer, then they are abandoned, and the connections destroyed: close never hangs.
     const reason = withoutStack(() => new ClientClosedError());
     const waiting = [...this.calls].filter((call) => !call.wire);
-    abortAll(waiting.map((call) => call.controller), reason);
+    await abortAll(waiting, reason);
     const wires = [...this.calls].flatMap((call) => (call.wire ? [call.wire] : []));
     if (wires.length > 0) await settledWithin(wires, CLOSE_GRACE_MS);
-    abortAll([...this.calls].map((call) => call.controller), reason);
+    await abortAll([...this.calls], reason);
     await this.unregister();
     if (this.ownsTransport) await this.transport.close?.();
   }
@@ -231,8 +231,8 @@ class Client implements MemberspotClient {
   }
 
   /**
-   * One controller per call (./abort): aborted when the caller's signal aborts (one listener per caller
-   * signal, not per call), and by close(): at once while the call waits, after a grace while it is on the wire.
+   * Each call has its own cancellation (./abort): by the caller's signal (one listener per caller signal,
+   * not per call), and by close(): at once while the call waits, after a grace while it is on the wire.
    */
   private async send(
     action: ActionDefinition<unknown, unknown>,
@@ -240,14 +240,13 @@ class Client implements MemberspotClient {
     request: ApiRequest,
     signal: AbortSignal | undefined,
   ): Promise<TransportResponse> {
-    const call: Call = { controller: new AbortController() };
+    const call = startCall(this.closing.signal, signal);
     this.calls.add(call);
-    if (signal) follow(signal, call.controller);
     try {
       return await this.attempts(action, input, request, call);
     } finally {
       this.calls.delete(call);
-      if (signal) unfollow(signal, call.controller);
+      endCall(call, signal);
     }
   }
 
@@ -259,7 +258,7 @@ class Client implements MemberspotClient {
   ): Promise<TransportResponse> {
     const lane: Lane = action.rateLimited ? 'limited' : 'general';
     const safeToRetry = typeof action.safeToRetry === 'function' ? action.safeToRetry(input) : action.safeToRetry;
-    const abort = call.controller.signal;
+    const abort: Cancellable = call;
     const path = withQuery(request.path, request.query);
     const context = { actionId: action.id };
 
@@ -277,7 +276,7 @@ class Client implements MemberspotClient {
               headers: request.headers ?? {},
               body: request.body,
               timeoutMs: this.timeoutMs,
-              signal: abort,
+              signal: call.signal,
             })),
           { signal: abort, retry: attempt > 1 },
         );
@@ -316,9 +315,9 @@ class Client implements MemberspotClient {
    * After close() began, or once the call's signal aborted, the call ends with a ClientClosedError (code
    * CLIENT_CLOSED), built without a stack trace: many calls may be cancelled at once.
    */
-  private throwIfAborted(signal: AbortSignal, actionId: ActionId, attempts: number): void {
+  private throwIfAborted(signal: Cancellable, actionId: ActionId, attempts: number): void {
     if (this.closing.signal.aborted) throw withoutStack(() => new ClientClosedError({ actionId, attempts, ...(attempts > 0 && { message: CLOSED_MID_CALL }) }));
-    if (!signal.aborted) return;
+    if (!isCancelled(signal)) return;
     throw withoutStack(
       () =>
         new ClientClosedError({
@@ -336,7 +335,7 @@ class Client implements MemberspotClient {
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
 
-  private async wait(actionId: ActionId, attempt: number, reason: RetryEvent['reason'], delayMs: number, signal: AbortSignal): Promise<void> {
+  private async wait(actionId: ActionId, attempt: number, reason: RetryEvent['reason'], delayMs: number, signal: Cancellable): Promise<void> {
     // A call that got its answer during close()'s grace does not start waiting for a retry.
     this.throwIfAborted(signal, actionId, attempt);
     this.onRetry?.({ actionId, attempt, reason, delayMs });
@@ -435,7 +434,7 @@ class Client implements MemberspotClient {
 }
 
 /** Settles with the promise, or rejects as soon as the signal aborts (the promise's own outcome is then ignored). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: Cancellable): Promise<T> {
   if (signal.aborted) {
     promise.catch(() => undefined);
     return Promise.reject(signal.reason);

@@ -15,6 +15,7 @@
  */
 import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
+import { isCancelled, type Cancellable } from './abort';
 import { ValidationError } from './errors';
 import { acquireRedis, displayRedisUrl, REDIS_READY_TIMEOUT_MS, releaseRedis, validateRedisUrl, withTimeout } from './redis';
 
@@ -95,6 +96,7 @@ interface Cluster {
 /** A call waiting for its turn in a lane: a node of the lane's doubly linked queue. */
 interface Waiting {
   start(): void;
+  signal?: Cancellable;
   prev?: Waiting;
   next?: Waiting;
   queued: boolean;
@@ -136,7 +138,7 @@ class WaitQueue {
 
 export interface ScheduleOptions {
   /** Aborting it while the call waits takes the call out of the queue (it never takes a slot). */
-  signal?: AbortSignal;
+  signal?: Cancellable;
   /** A retry goes before calls that have not been sent yet, so that it keeps its place. */
   retry?: boolean;
 }
@@ -196,6 +198,7 @@ class LaneState {
       };
       const entry: Waiting = {
         queued: false,
+        signal,
         start: () => {
           signal?.removeEventListener('abort', cancel);
           this.inFlight += 1;
@@ -220,8 +223,12 @@ class LaneState {
     this.requestTurn();
   }
 
+  /** The next live call; calls about to be cancelled (see abort.ts) are passed over, their abort rejects them. */
   private next(): Waiting | undefined {
-    return this.retries.shift() ?? this.fresh.shift();
+    for (;;) {
+      const entry = this.retries.shift() ?? this.fresh.shift();
+      if (!entry || !isCancelled(entry.signal)) return entry;
+    }
   }
 
   /** Starts what may start now, or asks bottleneck for one turn; each turn starts one call and asks for the next. */
