@@ -106,7 +106,8 @@ export async function cancelWaiting(waiting: number, how: 'caller signal' | 'clo
   const calls = Array.from({ length: waiting + 1 }, () =>
     client.execute('findUserByEmail', { email: 'anna@example.com' }, options).then(
       () => 'sent',
-      (error: unknown) => (error instanceof ClientClosedError ? 'cancelled' : `other: ${String(error)}`),
+      (error: unknown) =>
+        error instanceof ClientClosedError ? 'cancelled' : (error as { code?: string }).code === 'CLIENT_CLOSED' ? 'cancelled, plain' : `other: ${String(error)}`,
     ),
   );
   // The first call takes the lane's turn; every other one waits.
@@ -119,6 +120,7 @@ export async function cancelWaiting(waiting: number, how: 'caller signal' | 'clo
   });
   await client.close();
   const cancelled = result.filter((r) => r === 'cancelled').length;
+  const plain = result.filter((r) => r === 'cancelled, plain').length;
   const other = result.filter((r) => r.startsWith('other')).length;
   return {
     benchmark: `cancel: ${waiting.toLocaleString('en')} waiting calls, ${how === 'close' ? 'client.close()' : "the caller's signal aborts"} (in-process transport)`,
@@ -126,7 +128,8 @@ export async function cancelWaiting(waiting: number, how: 'caller signal' | 'clo
       'longest event-loop block (ms)': maxBlockMs.toFixed(0),
       'until every call settled (ms)': wallMs.toFixed(0),
       'queueing the calls (ms)': setupMs.toFixed(0),
-      'rejected as cancelled': cancelled,
+      'rejected with a ClientClosedError': cancelled,
+      'rejected with a plain MemberspotError (code CLIENT_CLOSED)': plain,
       'other errors': other,
       'requests sent': transport.sent,
     },
