@@ -5,6 +5,7 @@
  * for invalid input; every error thrown is a typed, redacted MemberspotError.
  */
 import { setMaxListeners } from 'node:events';
+import { STATUS_CODES } from 'node:http';
 import { actions, isActionId, type ActionOutput } from './actions';
 import type { JsonObject } from './actions/normalize';
 import {
@@ -16,6 +17,7 @@ import {
   NotFoundError,
   RateLimitError,
   Redactor,
+  redirectError,
   TimeoutError,
   ValidationError,
 } from './errors';
@@ -23,8 +25,8 @@ import { limiterFor, validParallelRequests, type AccountLimiter, type Lane, type
 import { TransportError, type Transport, type TransportResponse } from './transport';
 import type { ActionDefinition, ActionId, ApiRequest, QueryValue } from './types';
 import { UndiciTransport } from './undiciTransport';
-import { redisPassword } from './redis';
-import { parseInput } from './validation';
+import { redisPassword, validateRedisUrl } from './redis';
+import { outsideBase, parseInput } from './validation';
 import { abortAll, CLOSE_GRACE_MS, endCall, isCancelled, onWire, settledWithin, startCall, withoutStack, type Call, type Cancellable } from './abort';
 
 export const DEFAULT_BASE_URL = 'https://api.memberspot.de';
@@ -122,10 +124,21 @@ class Client implements MemberspotClient {
     if (!apiKey) {
       throw new ValidationError([{ field: 'apiKey', message: 'is required: the API key from your Memberspot account' }]);
     }
+    // The key travels as a header: a pasted line break or other stray character would be refused by the
+    // HTTP client on every call. Said here, once, without showing the key.
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+      throw new ValidationError([
+        { field: 'apiKey', message: 'contains a space, line break or other character that cannot be sent in an HTTP header; copy the key again from Memberspot' },
+      ]);
+    }
     const redisUrl = options.redisUrl?.trim() || undefined;
     this.redactor = new Redactor([apiKey, redisPassword(redisUrl)]);
     this.baseUrl = normaliseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, this.redactor);
+    // Everything is checked before the connection pool and the limiter registration are created, so that a
+    // refused option leaves nothing open behind it.
+    checkOptions(options, redisUrl, this.redactor);
     this.timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
+    this.parallelRequests = validParallelRequests(options.parallelRequests);
     this.retry = {
       maxRetries: Math.floor(nonNegative(options.maxRetries, 5, 'maxRetries')),
       baseDelayMs: nonNegative(options.baseDelayMs, 500, 'baseDelayMs'),
@@ -143,10 +156,10 @@ class Client implements MemberspotClient {
     try {
       this.limiter = limiterFor(this.baseUrl, apiKey, redisUrl);
     } catch (error) {
+      if (this.ownsTransport) void this.transport.close?.().catch(() => undefined);
       throw new ValidationError([{ field: 'redisUrl', message: this.redactor.text((error as Error).message) }]);
     }
     const onWarning = options.onWarning;
-    this.parallelRequests = validParallelRequests(options.parallelRequests);
     this.unregister = this.limiter.register(
       { requestsPerSecond: options.requestsPerSecond, parallelRequests: this.parallelRequests },
       onWarning && ((message) => onWarning(this.redactor.text(message))),
@@ -157,7 +170,7 @@ class Client implements MemberspotClient {
     const action = this.action(actionId);
     try {
       const parsed = parseInput(action.schema, input, action.id, action.label);
-      action.request(parsed, { baseUrl: this.baseUrl });
+      this.checkTarget(action, action.request(parsed, { baseUrl: this.baseUrl }));
       return parsed;
     } catch (error) {
       throw this.redacted(error);
@@ -169,6 +182,7 @@ class Client implements MemberspotClient {
       const action = this.action(actionId);
       const parsed = parseInput(action.schema, input, action.id, action.label);
       const request = action.request(parsed, { baseUrl: this.baseUrl });
+      this.checkTarget(action, request);
       const response = await this.send(action, parsed, request, options.signal);
       return action.normalize(response.body, parsed, { status: response.status, headers: response.headers }) as ActionOutput<A>;
     } catch (error) {
@@ -182,11 +196,16 @@ class Client implements MemberspotClient {
       throw new ValidationError([{ field: 'limit', message: 'must be a whole number of at least 1' }], { actionId: 'listUsers', actionLabel: 'List Users' });
     }
     const base = { pageLength: 100, ...(input as object) } as Record<string, unknown>;
+    // Pages no larger than what is still wanted: Limit 5 asks for 5 users, not 100. A page length that is
+    // not a whole number goes on as given, for validation to name it.
+    const pageSize = Number(base.pageLength);
+    const sized = Number.isInteger(pageSize) && pageSize >= 1;
     const seen = new Set<string>();
     let count = 0;
     let cursor = base.lastLoadedId;
     for (;;) {
-      const page = await this.execute('listUsers', { ...base, lastLoadedId: cursor }, options);
+      const pageLength = sized ? Math.min(pageSize, limit - count) : base.pageLength;
+      const page = await this.execute('listUsers', { ...base, pageLength, lastLoadedId: cursor }, options);
       for (const user of page.users) {
         yield user;
         count += 1;
@@ -284,6 +303,7 @@ class Client implements MemberspotClient {
       } catch (error) {
         this.throwIfAborted(abort, action.id, attempt);
         if (!(error instanceof TransportError)) throw error;
+        if (error.kind === 'invalid') throw this.refusedBeforeSending(error, action);
         if (safeToRetry && attempt <= this.retry.maxRetries) {
           await this.wait(action.id, attempt, error.kind, this.backoff(attempt), abort);
           continue;
@@ -296,6 +316,8 @@ class Client implements MemberspotClient {
         this.limiter.succeeded(lane);
         return response;
       }
+      // Never followed (the key would go along) and never retried: the base URL is wrong.
+      if (status >= 300 && status < 400) throw redirectError(status, response.headers.location, this.baseUrl, { ...context, attempts: attempt });
       if (status === 429) {
         // Refused before processing: always safe to send again, after the time the server asks for.
         this.limiter.slowDown(lane);
@@ -380,7 +402,8 @@ class Client implements MemberspotClient {
   ): MemberspotError {
     const { status } = response;
     const said = apiMessage(response.body);
-    const suffix = said ? `: ${said}` : '';
+    // NestJS often says just the status text ({ statusCode: 401, message: 'Unauthorized' }): not repeated.
+    const suffix = said && said.trim().toLowerCase() !== (STATUS_CODES[status] ?? '').toLowerCase() ? `: ${said}` : '';
     const options = { actionId: action.id, status, attempts };
     if (status === 401) {
       return new AuthenticationError(`Memberspot rejected the API key (401 Unauthorized${suffix}).`, {
@@ -419,6 +442,20 @@ class Client implements MemberspotClient {
       apiMessage: said,
       hint: "Check the fields named in Memberspot's message.",
     });
+  }
+
+  /** The last check before sending: the request stays on the base URL (see outsideBase). */
+  private checkTarget(action: ActionDefinition<unknown, unknown>, request: ApiRequest): void {
+    const problem = outsideBase(this.baseUrl, request.path);
+    if (problem) throw new ValidationError([{ field: 'path', message: problem }], { actionId: action.id, actionLabel: action.label });
+  }
+
+  /** The HTTP library refused to send the request (a header or path it cannot encode): permanent, nothing sent. */
+  private refusedBeforeSending(error: TransportError, action: ActionDefinition<unknown, unknown>): ValidationError {
+    return new ValidationError(
+      [{ field: 'request', message: `could not be sent: the HTTP client refused it (${error.message}); check the path and headers given to this node` }],
+      { actionId: action.id, actionLabel: action.label, cause: error },
+    );
   }
 
   private redacted(error: unknown): MemberspotError {
@@ -465,22 +502,56 @@ function normaliseBaseUrl(value: string, redactor: Redactor): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ValidationError([{ field: 'baseUrl', message: 'must start with https:// (or http:// for a local sandbox)' }]);
   }
+  // Plain http would carry the key in clear text: only to this machine (a local sandbox or proxy).
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new ValidationError([
+      {
+        field: 'baseUrl',
+        message: `must start with https:// for ${url.hostname} (the API key would travel unencrypted); http:// is allowed only for this machine: localhost, 127.0.0.1 or [::1]`,
+      },
+    ]);
+  }
   if (url.username || url.password || url.search || url.hash) {
     throw new ValidationError([{ field: 'baseUrl', message: 'must be a plain URL without credentials, query or fragment' }]);
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
+/** localhost, 127.0.0.0/8 or ::1, as the URL parser normalises them (127.1 becomes 127.0.0.1). */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}
+
+function optionError(name: string, message: string): ValidationError {
+  return new ValidationError([{ field: name, message }], { hint: 'Nothing was sent to Memberspot. Correct this client option and create the client again.' });
+}
+
 function positive(value: number | undefined, fallback: number, name: string): number {
   const result = value ?? fallback;
-  if (!Number.isFinite(result) || result <= 0) throw new RangeError(`${name} must be a positive number`);
+  if (typeof result !== 'number' || !Number.isFinite(result) || result <= 0) throw optionError(name, 'must be a positive number');
   return result;
 }
 
 function nonNegative(value: number | undefined, fallback: number, name: string): number {
   const result = value ?? fallback;
-  if (!Number.isFinite(result) || result < 0) throw new RangeError(`${name} must be zero or a positive number`);
+  if (typeof result !== 'number' || !Number.isFinite(result) || result < 0) throw optionError(name, 'must be zero or a positive number');
   return result;
+}
+
+/** The options that are only used further on (by the transport and the limiter), checked up front. */
+function checkOptions(options: ClientOptions, redisUrl: string | undefined, redactor: Redactor): void {
+  if (options.connectTimeoutMs !== undefined) positive(options.connectTimeoutMs, 0, 'connectTimeoutMs');
+  const rate = options.requestsPerSecond;
+  if (rate !== undefined && (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 1000)) {
+    throw optionError('requestsPerSecond', 'must be a number above 0 and at most 1000');
+  }
+  if (redisUrl) {
+    try {
+      validateRedisUrl(redisUrl);
+    } catch (error) {
+      throw optionError('redisUrl', redactor.text((error as Error).message));
+    }
+  }
 }
 
 /** Appends the defined query parameters; arrays become repeated parameters. */

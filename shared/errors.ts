@@ -15,6 +15,7 @@ export type MemberspotErrorCode =
   | 'API_ERROR'
   | 'NETWORK'
   | 'TIMEOUT'
+  | 'REDIRECT'
   | 'CLIENT_CLOSED';
 
 export interface MemberspotErrorOptions {
@@ -148,6 +149,58 @@ export class TimeoutError extends NetworkError {
   constructor(message: string, options: MemberspotErrorOptions = {}) {
     super(message, options, 'TIMEOUT');
   }
+}
+
+/**
+ * A 3xx answer. Redirects are never followed (the API key would go along), so nothing was sent to where it
+ * pointed; `targetHost` is that host (never its path or query), or '' when the answer named none.
+ */
+export class RedirectError extends MemberspotError {
+  override name = 'RedirectError';
+  readonly targetHost: string;
+  constructor(message: string, options: MemberspotErrorOptions & { targetHost?: string } = {}) {
+    super('REDIRECT', message, options);
+    this.targetHost = options.targetHost ?? '';
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), targetHost: this.targetHost };
+  }
+}
+
+/**
+ * The error for a 3xx answer from the base URL (any transport): it names only the host the redirect
+ * pointed to, says that nothing was sent there, and points at the base URL.
+ */
+export function redirectError(
+  status: number,
+  location: string | undefined,
+  baseUrl: string,
+  options: { actionId?: string; attempts?: number } = {},
+): RedirectError {
+  const base = new URL(baseUrl);
+  let targetHost = '';
+  if (location?.trim()) {
+    try {
+      targetHost = new URL(location.trim(), `${base.origin}${base.pathname.replace(/\/?$/, '/')}`).host.slice(0, 255);
+    } catch {
+      targetHost = '';
+    }
+  }
+  const where = !targetHost
+    ? 'without a valid target'
+    : targetHost === base.host
+      ? `to another address on the same host (${targetHost})`
+      : `to another host (${targetHost})`;
+  return new RedirectError(
+    `Memberspot's base URL answered ${status}, a redirect ${where}. Redirects are never followed, so nothing was sent there (and not the API key).`,
+    {
+      ...options,
+      status,
+      targetHost,
+      hint: `Check the base URL in the credentials (now ${base.origin}${base.pathname.replace(/\/+$/, '')}): it must be the address the API answers at directly, e.g. https://api.memberspot.de, not one that forwards elsewhere.`,
+    },
+  );
 }
 
 /** The client was closed (e.g. a Node-RED redeploy), or the caller's signal aborted, before the call finished. */

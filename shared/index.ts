@@ -18,6 +18,8 @@ export {
   NetworkError,
   NotFoundError,
   RateLimitError,
+  RedirectError,
+  redirectError,
   Redactor,
   TimeoutError,
   ValidationError,

@@ -34,11 +34,13 @@ export interface Transport {
 /**
  * A request that got no HTTP answer. Transports throw this (and only this) for failures the client may
  * retry: `timeout` when no answer came in time, `network` for refused, reset or unreachable connections.
+ * `invalid` is the one permanent kind: the HTTP library refused to send the request at all (a header or
+ * path it cannot encode); the client never retries it.
  */
 export class TransportError extends Error {
   override name = 'TransportError';
   constructor(
-    readonly kind: 'timeout' | 'network',
+    readonly kind: 'timeout' | 'network' | 'invalid',
     message: string,
     readonly code?: string,
   ) {

@@ -13,6 +13,8 @@ export interface UndiciTransportOptions {
 
 const SHORT_TIMEOUT_MS = 5_000;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** undici refused the request's arguments (a header, the path): sending it again would fail the same way. */
+const INVALID_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_UNESCAPED_CHARACTERS']);
 
 interface SharedPool {
   pool: Pool;
@@ -68,14 +70,17 @@ export class UndiciTransport implements Transport {
     this.pool = pool;
     // A closure, not a property: the key must not show up when the transport is logged or inspected.
     const apiKey = options.apiKey;
-    this.headers = () => ({ 'x-api-key': apiKey, accept: 'application/json' });
+    this.headers = () => ({ 'x-api-key': apiKey });
   }
 
   async request(request: TransportRequest): Promise<TransportResponse> {
     if (this.closed) throw new TransportError('network', 'The transport is closed', 'CLOSED');
     const hasBody = request.body !== undefined;
-    const headers: Record<string, string> = { ...request.headers, ...this.headers() };
+    // Header names ignore case: the caller's Accept or Content-Type replaces ours instead of adding a second.
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (hasBody) headers['content-type'] = 'application/json';
+    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+    Object.assign(headers, this.headers());
     // undici's own timeouts tick in about half-second steps: fine for the usual 30 s, too coarse for
     // short timeouts, which a timer keeps exact (at a small cost per request). One controller per request,
     // not AbortSignal.any, which leaks on Node 20 when the caller's signal lives long (nodejs/node#55351).
@@ -125,6 +130,9 @@ function toTransportError(error: unknown): TransportError {
   const code = err.code ?? err.cause?.code;
   if (code && TIMEOUT_CODES.has(code)) {
     return new TransportError('timeout', err.message ?? 'Timed out', code);
+  }
+  if (error instanceof errors.InvalidArgumentError || error instanceof errors.NotSupportedError || (code && INVALID_CODES.has(code))) {
+    return new TransportError('invalid', err.message ?? 'The request was refused before sending', code ?? 'UND_ERR_INVALID_ARG');
   }
   if (error instanceof errors.RequestAbortedError || err.name === 'AbortError') {
     return new TransportError('network', 'The request was aborted', code ?? 'ABORTED');

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ValidationError } from '../errors';
 import type { ActionDefinition, FieldDefinition } from '../types';
 
 /** Declares an action with its input type inferred from its zod schema. */
@@ -8,8 +9,14 @@ export function defineAction<S extends z.ZodType, O>(
   return definition as ActionDefinition<z.output<S>, O>;
 }
 
-/** Encodes one path parameter as exactly one URL path segment. */
+/**
+ * Encodes one path parameter as exactly one URL path segment. encodeURIComponent leaves dots alone, so an
+ * empty, `.` or `..` value (which validation refuses anyway) is refused here too rather than sent.
+ */
 export function segment(value: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new ValidationError([{ field: 'path', message: `a path parameter must not be empty, "." or ".." (got ${JSON.stringify(value)})` }]);
+  }
   return encodeURIComponent(value);
 }
 
