@@ -4,7 +4,6 @@
  * Hosts create one client per account configuration and call `execute(actionId, input)`. Nothing is sent
  * for invalid input; every error thrown is a typed, redacted MemberspotError.
  */
-import { setMaxListeners } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import { actions, isActionId, type ActionOutput } from './actions';
 import type { JsonObject } from './actions/normalize';
@@ -151,8 +150,6 @@ class Client implements MemberspotClient {
     this.transport =
       options.transport ??
       new UndiciTransport({ baseUrl: this.baseUrl, apiKey, connectTimeoutMs: options.connectTimeoutMs });
-    // Every waiting call listens to this signal; hundreds may wait in a bulk run, which is not a leak.
-    setMaxListeners(0, this.closing.signal);
     try {
       this.limiter = limiterFor(this.baseUrl, apiKey, redisUrl);
     } catch (error) {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { getEventListeners } from 'node:events';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { ClientClosedError, DEFAULT_PARALLEL_REQUESTS, limiterFor, ValidationError } from '../../shared';
+import { ClientClosedError, DEFAULT_PARALLEL_REQUESTS, limiterFor, TransportError, UndiciTransport, ValidationError } from '../../shared';
 import { followerCount } from '../../shared/abort';
 import { API_KEY, rejectionOf, useSandbox } from '../helpers/sandbox';
 
@@ -131,6 +131,16 @@ describe('closing (10.12)', () => {
     await client.close();
     await expect(call).resolves.toEqual(expect.any(Array));
     await expect(client.execute('listOffers')).rejects.toBeInstanceOf(ClientClosedError);
+  });
+
+  it('the undici transport closes within a short grace, destroying its pool with a request still on the wire', async () => {
+    env.sandbox.script({ delayMs: 60_000 });
+    const transport = new UndiciTransport({ baseUrl: env.sandbox.url, apiKey: API_KEY });
+    const request = rejectionOf(transport.request({ method: 'GET', path: '/v1/offers', headers: {}, timeoutMs: 120_000 }));
+    await sleep(300);
+    await transport.close();
+    expect(await request).toBeInstanceOf(TransportError);
+    expect(sentTo('/v1/offers')).toHaveLength(0);
   });
 });
 
