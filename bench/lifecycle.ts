@@ -99,7 +99,7 @@ async function longestBlock<T>(work: () => Promise<T>): Promise<{ result: T; max
 /** `waiting` calls wait in a rate-limited lane (1/s); then the caller's signal aborts, or the client closes. */
 export async function cancelWaiting(waiting: number, how: 'caller signal' | 'close'): Promise<Row> {
   const transport = instantTransport();
-  const client = createClient({ apiKey: `bench-lifecycle-cancel-${how}-${waiting}`, baseUrl: BASE_URL, transport, requestsPerSecond: 1 });
+  const client = createClient({ apiKey: `bench-lifecycle-cancel-${how.replace(/\W/g, '-')}-${waiting}`, baseUrl: BASE_URL, transport, requestsPerSecond: 1 });
   const caller = new AbortController();
   const options = how === 'caller signal' ? { signal: caller.signal } : {};
   const setupStarted = performance.now();
