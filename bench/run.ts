@@ -11,6 +11,7 @@
  * 3. List all users: every user of a sandbox seeded with 50,000, page by page: time and memory, through our
  *    core and through our n8n node (Return All).
  * 4. Memory over a long run: heap after garbage collection before and after thousands of grants.
+ * 5. Lifecycle (bench/lifecycle.ts): memory with a long-lived caller signal, cancelling many waiting calls.
  */
 import { Pool } from 'undici';
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { createClient } from '../shared';
 import { runNodeRed } from './node-red';
 import { closeN8nEngine, memberspotOutput, n8nCliBin, N8N_CLI_VERSION, runHttpRequestNode, runMemberspotNode } from './n8n';
+import { lifecycleRows } from './lifecycle';
 
 const KEY = 'bench-key-0123456789';
 const LIMIT = 4;
@@ -317,6 +319,7 @@ async function main(): Promise<void> {
   rows.push(await listAllN8n(quick ? 5000 : 50_000));
   closeN8nEngine();
   rows.push(await memory(quick ? 2000 : 20_000));
+  rows.push(...(await lifecycleRows(quick)));
   console.log(`\nMemberspot core benchmarks (${quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
   for (const row of rows) {
     console.log(`## ${row.benchmark}`);

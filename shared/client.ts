@@ -4,7 +4,6 @@
  * Hosts create one client per account configuration and call `execute(actionId, input)`. Nothing is sent
  * for invalid input; every error thrown is a typed, redacted MemberspotError.
  */
-import { setMaxListeners } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import { actions, isActionId, type ActionOutput } from './actions';
 import type { JsonObject } from './actions/normalize';
@@ -21,14 +20,17 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors';
-import { limiterFor, type AccountLimiter, type Lane, type LimiterOptions } from './limiter';
+import { limiterFor, validParallelRequests, type AccountLimiter, type Lane, type LimiterOptions } from './limiter';
 import { TransportError, type Transport, type TransportResponse } from './transport';
 import type { ActionDefinition, ActionId, ApiRequest, QueryValue } from './types';
 import { UndiciTransport } from './undiciTransport';
 import { redisPassword, validateRedisUrl } from './redis';
 import { outsideBase, parseInput } from './validation';
+import { abortAll, CLOSE_GRACE_MS, endCall, isCancelled, onWire, settledWithin, startCall, withoutStack, type Call, type Cancellable } from './abort';
 
 export const DEFAULT_BASE_URL = 'https://api.memberspot.de';
+/** How long a request waits for its answer, per attempt, unless `timeoutMs` says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface RetryOptions {
   /** Retries after the first attempt (default 5). */
@@ -86,11 +88,15 @@ export interface MemberspotClient {
   listAll(input?: unknown, options?: ListAllOptions): AsyncGenerator<JsonObject, void, undefined>;
   /** Validates an action's input without sending anything; throws a ValidationError. */
   validate<A extends ActionId>(actionId: A, input?: unknown): unknown;
-  /** Fails calls still waiting, releases the limiter registration and the connections. */
+  /**
+   * Fails calls still waiting at once, gives requests on the wire a short grace (1 s) to bring their
+   * answer, then abandons them and releases the limiter registration and the connections.
+   */
   close(): Promise<void>;
 }
 
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
+const CLOSED_MID_CALL = 'The Memberspot client was closed before this call finished; a request already sent may have taken effect.';
 
 export function createClient(options: ClientOptions): MemberspotClient {
   return new Client(options);
@@ -105,6 +111,8 @@ class Client implements MemberspotClient {
   private readonly unregister: () => Promise<void>;
   private readonly redactor: Redactor;
   private readonly closing = new AbortController();
+  /** The calls under way (close() cancels them); each has its own controller, see ./abort. */
+  private readonly calls = new Set<Call>();
   private readonly timeoutMs: number;
   private readonly retry: Required<RetryOptions>;
   private readonly random: () => number;
@@ -128,8 +136,8 @@ class Client implements MemberspotClient {
     // Everything is checked before the connection pool and the limiter registration are created, so that a
     // refused option leaves nothing open behind it.
     checkOptions(options, redisUrl, this.redactor);
-    this.timeoutMs = positive(options.timeoutMs, 30_000, 'timeoutMs');
-    this.parallelRequests = options.parallelRequests ?? 8;
+    this.timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
+    this.parallelRequests = validParallelRequests(options.parallelRequests);
     this.retry = {
       maxRetries: Math.floor(nonNegative(options.maxRetries, 5, 'maxRetries')),
       baseDelayMs: nonNegative(options.baseDelayMs, 500, 'baseDelayMs'),
@@ -142,8 +150,6 @@ class Client implements MemberspotClient {
     this.transport =
       options.transport ??
       new UndiciTransport({ baseUrl: this.baseUrl, apiKey, connectTimeoutMs: options.connectTimeoutMs });
-    // Every waiting call listens to this signal; hundreds may wait in a bulk run, which is not a leak.
-    setMaxListeners(0, this.closing.signal);
     try {
       this.limiter = limiterFor(this.baseUrl, apiKey, redisUrl);
     } catch (error) {
@@ -151,7 +157,10 @@ class Client implements MemberspotClient {
       throw new ValidationError([{ field: 'redisUrl', message: this.redactor.text((error as Error).message) }]);
     }
     const onWarning = options.onWarning;
-    this.unregister = this.limiter.register(options.requestsPerSecond, onWarning && ((message) => onWarning(this.redactor.text(message))));
+    this.unregister = this.limiter.register(
+      { requestsPerSecond: options.requestsPerSecond, parallelRequests: this.parallelRequests },
+      onWarning && ((message) => onWarning(this.redactor.text(message))),
+    );
   }
 
   validate<A extends ActionId>(actionId: A, input?: unknown): unknown {
@@ -216,6 +225,14 @@ class Client implements MemberspotClient {
   async close(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.closing.abort();
+    // Calls waiting (for the limiter, between retries) end at once; requests on the wire get a short grace
+    // to bring their answer, then they are abandoned, and the connections destroyed: close never hangs.
+    const reason = withoutStack(() => new ClientClosedError());
+    const waiting = [...this.calls].filter((call) => !call.wire);
+    await abortAll(waiting, reason);
+    const wires = [...this.calls].flatMap((call) => (call.wire ? [call.wire] : []));
+    if (wires.length > 0) await settledWithin(wires, CLOSE_GRACE_MS);
+    await abortAll([...this.calls], reason);
     await this.unregister();
     if (this.ownsTransport) await this.transport.close?.();
   }
@@ -229,21 +246,35 @@ class Client implements MemberspotClient {
     return actions[actionId] as ActionDefinition<unknown, unknown>;
   }
 
+  /**
+   * Each call has its own cancellation (./abort): by the caller's signal (one listener per caller signal,
+   * not per call), and by close(): at once while the call waits, after a grace while it is on the wire.
+   */
   private async send(
     action: ActionDefinition<unknown, unknown>,
     input: unknown,
     request: ApiRequest,
     signal: AbortSignal | undefined,
   ): Promise<TransportResponse> {
+    const call = startCall(this.closing.signal, signal);
+    this.calls.add(call);
+    try {
+      return await this.attempts(action, input, request, call);
+    } finally {
+      this.calls.delete(call);
+      endCall(call, signal);
+    }
+  }
+
+  private async attempts(
+    action: ActionDefinition<unknown, unknown>,
+    input: unknown,
+    request: ApiRequest,
+    call: Call,
+  ): Promise<TransportResponse> {
     const lane: Lane = action.rateLimited ? 'limited' : 'general';
     const safeToRetry = typeof action.safeToRetry === 'function' ? action.safeToRetry(input) : action.safeToRetry;
-    // Waiting (for the limiter, between retries) ends on close or on the caller's signal. A request in
-    // flight is only aborted by the caller's signal; on close the caller is answered at once and the
-    // request's late answer ignored, so that closing one client never cuts another's shared connection.
-    const abort = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
-    // Many calls may share one caller signal (a Node-RED node's, an n8n execution's), each listening to it
-    // while it runs: Node's warning about more than 10 listeners would be a false alarm.
-    if (signal) setMaxListeners(0, signal);
+    const abort: Cancellable = call;
     const path = withQuery(request.path, request.query);
     const context = { actionId: action.id };
 
@@ -255,14 +286,14 @@ class Client implements MemberspotClient {
         const scheduled = this.limiter.schedule(
           lane,
           () =>
-            this.transport.request({
+            onWire(call, () => this.transport.request({
               method: request.method,
               path,
               headers: request.headers ?? {},
               body: request.body,
               timeoutMs: this.timeoutMs,
-              signal,
-            }),
+              signal: call.signal,
+            })),
           { signal: abort, retry: attempt > 1 },
         );
         response = await untilAborted(scheduled, abort);
@@ -299,14 +330,22 @@ class Client implements MemberspotClient {
     }
   }
 
-  private throwIfAborted(signal: AbortSignal, actionId: ActionId, attempts: number): void {
-    if (!signal.aborted) return;
-    if (this.closing.signal.aborted) throw new ClientClosedError({ actionId, attempts });
-    throw new MemberspotError('CLIENT_CLOSED', 'The call was cancelled before it finished.', {
-      actionId,
-      attempts,
-      hint: 'The workflow or flow was stopped; run the item again if it is still needed.',
-    });
+  /**
+   * After close() began, or once the call's signal aborted, the call ends with a ClientClosedError (code
+   * CLIENT_CLOSED), built without a stack trace: many calls may be cancelled at once.
+   */
+  private throwIfAborted(signal: Cancellable, actionId: ActionId, attempts: number): void {
+    if (this.closing.signal.aborted) throw withoutStack(() => new ClientClosedError({ actionId, attempts, ...(attempts > 0 && { message: CLOSED_MID_CALL }) }));
+    if (!isCancelled(signal)) return;
+    throw withoutStack(
+      () =>
+        new ClientClosedError({
+          actionId,
+          attempts,
+          message: 'The call was cancelled before it finished: the workflow or flow that made it was stopped.',
+          hint: 'Run the item again if it is still needed.',
+        }),
+    );
   }
 
   /** Exponential backoff with jitter: a random delay between half and all of base * 2^(attempt-1). */
@@ -315,7 +354,9 @@ class Client implements MemberspotClient {
     return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
   }
 
-  private async wait(actionId: ActionId, attempt: number, reason: RetryEvent['reason'], delayMs: number, signal: AbortSignal): Promise<void> {
+  private async wait(actionId: ActionId, attempt: number, reason: RetryEvent['reason'], delayMs: number, signal: Cancellable): Promise<void> {
+    // A call that got its answer during close()'s grace does not start waiting for a retry.
+    this.throwIfAborted(signal, actionId, attempt);
     this.onRetry?.({ actionId, attempt, reason, delayMs });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, delayMs);
@@ -427,7 +468,7 @@ class Client implements MemberspotClient {
 }
 
 /** Settles with the promise, or rejects as soon as the signal aborts (the promise's own outcome is then ignored). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+function untilAborted<T>(promise: Promise<T>, signal: Cancellable): Promise<T> {
   if (signal.aborted) {
     promise.catch(() => undefined);
     return Promise.reject(signal.reason);

@@ -203,11 +203,11 @@ export function redirectError(
   );
 }
 
-/** The client was closed (e.g. a Node-RED redeploy) while the call waited. Nothing more was sent. */
+/** The client was closed (e.g. a Node-RED redeploy), or the caller's signal aborted, before the call finished. */
 export class ClientClosedError extends MemberspotError {
   override name = 'ClientClosedError';
-  constructor(options: MemberspotErrorOptions = {}) {
-    super('CLIENT_CLOSED', 'The Memberspot client was closed before this call could be sent.', {
+  constructor({ message, ...options }: MemberspotErrorOptions & { message?: string } = {}) {
+    super('CLIENT_CLOSED', message ?? 'The Memberspot client was closed before this call could be sent.', {
       hint: 'This happens when a flow is redeployed or n8n shuts down while calls wait for the rate limit; run the item again.',
       ...options,
     });

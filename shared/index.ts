@@ -6,7 +6,7 @@
  *   const memberspot = createClient({ apiKey: process.env.MEMBERSPOT_API_KEY });
  *   await memberspot.execute('grantAccess', { email: 'anna@example.com', accessId: 'off_basic' });
  */
-export { createClient, DEFAULT_BASE_URL } from './client';
+export { createClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from './client';
 export type { ClientOptions, ExecuteOptions, ListAllOptions, MemberspotClient, RetryEvent, RetryOptions } from './client';
 export { actions, actionList, isActionId } from './actions';
 export type { ActionInput, ActionOutput, Actions, AnyAction } from './actions';
@@ -25,7 +25,7 @@ export {
   ValidationError,
 } from './errors';
 export type { FieldIssue, MemberspotErrorCode } from './errors';
-export { accountId, limiterFor, DEFAULT_REQUESTS_PER_SECOND } from './limiter';
+export { accountId, limiterFor, DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND } from './limiter';
 export type { LimiterOptions } from './limiter';
 export { TransportError, parseBody } from './transport';
 export type { Transport, TransportRequest, TransportResponse } from './transport';

@@ -15,6 +15,8 @@
  */
 import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
+import { isCancelled, type Cancellable } from './abort';
+import { ValidationError } from './errors';
 import { acquireRedis, displayRedisUrl, REDIS_READY_TIMEOUT_MS, releaseRedis, validateRedisUrl, withTimeout } from './redis';
 
 export type Lane = 'limited' | 'general';
@@ -22,15 +24,22 @@ export type Lane = 'limited' | 'general';
 export interface LimiterOptions {
   /** Requests per second on rate-limited endpoints (default 4, Memberspot's documented limit). */
   requestsPerSecond?: number;
+  /**
+   * Calls in flight at once per lane (default 8, 1..64): Memberspot's "Parallel requests". With 1, the calls
+   * of a lane are sent one after another in the order they were made.
+   */
+  parallelRequests?: number;
   /** Share the limit with other processes through this Redis (e.g. redis://127.0.0.1:6379). */
   redisUrl?: string;
   /** Told when the limiter falls back from Redis to the process's own limit, and when Redis is back. */
   onWarning?: (message: string) => void;
-  /** Calls in flight at once per lane (1 = one at a time, in order). */
-  parallelRequests?: number;
 }
 
 export const DEFAULT_REQUESTS_PER_SECOND = 4;
+/** Calls in flight at once per lane, unless a client asks for fewer (the undici transport's connections per origin). */
+export const DEFAULT_PARALLEL_REQUESTS = 8;
+/** The most calls in flight per lane a client may ask for. */
+export const MAX_PARALLEL_REQUESTS = 64;
 /**
  * Spacing margin in one process: 4% wider than 1000/N ms. At 4/s that is 260 ms: five calls span 1040 ms,
  * so a call may reach Memberspot up to 40 ms late (network or event-loop jitter) without a 429, and the
@@ -49,10 +58,14 @@ const MAX_SPACING_MS = 2_000;
 const SLOW_DOWN_HOLD_MS = 1_000;
 /** Successes in a row after which a slowed-down lane speeds up one step. */
 const RECOVERY_STREAK = 5;
-/** Calls in flight per lane: the undici transport's connections per origin. */
-const MAX_IN_FLIGHT = 8;
 /** After Redis failed, how long to use the local limit before trying Redis again. */
 const REDIS_RETRY_MS = 30_000;
+/**
+ * The longest a turn waits for Redis to hand it out. Each process holds at most one turn per lane, so a
+ * legitimate wait is about (processes x spacing): 10 s is the slots of some 36 processes at 4/s. A turn not
+ * handed out by then means Redis stopped answering, and the turn is taken from the local limit instead.
+ */
+const REDIS_TURN_TIMEOUT_MS = 10_000;
 
 export function spacingFor(requestsPerSecond: number, clustered = false): number {
   return Math.ceil((1000 / requestsPerSecond) * (clustered ? CLUSTER_SPACING_MARGIN : SPACING_MARGIN));
@@ -67,21 +80,65 @@ export function accountId(baseUrl: string, apiKey: string): string {
   return `${baseUrl.replace(/\/+$/, '')}#${hash(apiKey)}`;
 }
 
+/**
+ * A lane's Redis cluster. The Redis URL (which may hold a password) is kept in the closures, not as a
+ * property, so that it never shows when a limiter or client is inspected or serialised.
+ */
 interface Cluster {
-  url: string;
   id: string;
-  warn: (message: string) => void;
+  /** The Redis URL without its password, for messages. */
+  display: string;
+  connect(): Bottleneck.IORedisConnection;
+  release(): Promise<void>;
+  warn(message: string): void;
 }
 
-/** A call waiting for its turn in a lane. */
+/** A call waiting for its turn in a lane: a node of the lane's doubly linked queue. */
 interface Waiting {
   start(): void;
-  cancel?: () => void;
+  signal?: Cancellable;
+  prev?: Waiting;
+  next?: Waiting;
+  queued: boolean;
+}
+
+/** First in, first out, with removal of any entry in constant time (a cancelled call leaves at once). */
+class WaitQueue {
+  private head?: Waiting;
+  private tail?: Waiting;
+  length = 0;
+
+  push(entry: Waiting): void {
+    entry.prev = this.tail;
+    entry.next = undefined;
+    if (this.tail) this.tail.next = entry;
+    else this.head = entry;
+    this.tail = entry;
+    entry.queued = true;
+    this.length += 1;
+  }
+
+  shift(): Waiting | undefined {
+    const entry = this.head;
+    if (entry) this.remove(entry);
+    return entry;
+  }
+
+  remove(entry: Waiting): void {
+    if (!entry.queued) return;
+    if (entry.prev) entry.prev.next = entry.next;
+    else this.head = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    else this.tail = entry.prev;
+    entry.prev = entry.next = undefined;
+    entry.queued = false;
+    this.length -= 1;
+  }
 }
 
 export interface ScheduleOptions {
   /** Aborting it while the call waits takes the call out of the queue (it never takes a slot). */
-  signal?: AbortSignal;
+  signal?: Cancellable;
   /** A retry goes before calls that have not been sent yet, so that it keeps its place. */
   retry?: boolean;
 }
@@ -95,13 +152,18 @@ export interface ScheduleOptions {
 class LaneState {
   /** Created on first need: an unthrottled lane sends directly, without bottleneck's scheduling cost. */
   private local?: Bottleneck;
-  private clustered?: Bottleneck;
+  /** A private field: the Redis connection under it holds the Redis password, and must never be inspected. */
+  #clustered?: Bottleneck;
   private ready?: Promise<unknown>;
   private redisDownUntil = 0;
   private redisDown = false;
-  private readonly retries: Waiting[] = [];
-  private readonly fresh: Waiting[] = [];
+  /** Fails the turn waiting for Redis, when bottleneck reports a Redis error. */
+  private failTurn?: (error: unknown) => void;
+  private readonly retries = new WaitQueue();
+  private readonly fresh = new WaitQueue();
   private turnPending = false;
+  /** When the lane's last turn started (the local fallback keeps the spacing from it). */
+  private lastTurnAt = 0;
   private inFlight = 0;
   spacing: number;
   /** The spacing of the last slow-down's first step; below it a lane goes straight back to its base. */
@@ -112,7 +174,7 @@ class LaneState {
   constructor(
     private baseSpacing: number,
     /** Calls in flight at once; beyond it calls wait here, so that their timeout starts when they are sent. */
-    private readonly maxInFlight: number,
+    private maxInFlight: number,
     private readonly cluster?: Cluster,
   ) {
     this.spacing = baseSpacing;
@@ -128,9 +190,17 @@ class LaneState {
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       const queue = options.retry ? this.retries : this.fresh;
+      // One listener on the call's own signal; removing the entry is constant time, so cancelling many
+      // waiting calls at once (a redeploy during a bulk run) stays linear.
+      const cancel = () => {
+        queue.remove(entry);
+        reject(signal?.reason);
+      };
       const entry: Waiting = {
+        queued: false,
+        signal,
         start: () => {
-          if (signal && entry.cancel) signal.removeEventListener('abort', entry.cancel);
+          signal?.removeEventListener('abort', cancel);
           this.inFlight += 1;
           task()
             .then(resolve, reject)
@@ -140,21 +210,25 @@ class LaneState {
             });
         },
       };
-      if (signal) {
-        entry.cancel = () => {
-          const index = queue.indexOf(entry);
-          if (index >= 0) queue.splice(index, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', entry.cancel, { once: true });
-      }
+      signal?.addEventListener('abort', cancel, { once: true });
       queue.push(entry);
       this.requestTurn();
     });
   }
 
+  /** Changes the bound on calls in flight; a higher bound starts waiting calls at once. */
+  setMaxInFlight(value: number): void {
+    if (value === this.maxInFlight) return;
+    this.maxInFlight = value;
+    this.requestTurn();
+  }
+
+  /** The next live call; calls about to be cancelled (see abort.ts) are passed over, their abort rejects them. */
   private next(): Waiting | undefined {
-    return this.retries.shift() ?? this.fresh.shift();
+    for (;;) {
+      const entry = this.retries.shift() ?? this.fresh.shift();
+      if (!entry || !isCancelled(entry.signal)) return entry;
+    }
   }
 
   /** Starts what may start now, or asks bottleneck for one turn; each turn starts one call and asks for the next. */
@@ -164,10 +238,14 @@ class LaneState {
     while (this.spacing === 0 && this.waiting > 0 && this.inFlight < this.maxInFlight) this.next()?.start();
     if (this.spacing === 0 || this.turnPending || this.waiting === 0) return;
     this.turnPending = true;
+    // A turn runs once, even when Redis hands it out after the lane gave up on Redis and took it locally.
+    let ran = false;
     const turn = async () => {
+      if (ran) return;
+      ran = true;
       this.turnPending = false;
-      const next = this.next();
-      next?.start();
+      this.lastTurnAt = Date.now();
+      if (this.inFlight < this.maxInFlight) this.next()?.start();
       this.requestTurn();
     };
     void this.takeTurn(turn);
@@ -182,28 +260,44 @@ class LaneState {
         this.redisFailed(this.cluster, error);
       }
     }
+    // Keep the spacing from the last turn, which may have come from Redis just before it failed.
+    const gap = this.lastTurnAt + this.spacing - Date.now();
+    if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
     this.local ??= new Bottleneck({ minTime: this.spacing, maxConcurrent: null });
     return this.local.schedule(turn);
   }
 
   private async scheduleInRedis<T>(cluster: Cluster, task: () => Promise<T>): Promise<T> {
-    if (!this.clustered) {
-      this.clustered = new Bottleneck({
+    let clustered = this.#clustered;
+    if (!clustered) {
+      clustered = this.#clustered = new Bottleneck({
         id: cluster.id,
         datastore: 'ioredis',
-        connection: acquireRedis(cluster.url),
+        connection: cluster.connect(),
         clearDatastore: false,
         minTime: this.spacing,
         maxConcurrent: null,
       });
-      this.clustered.on('error', () => undefined);
+      // bottleneck only emits an error when Redis fails while it hands out a turn (the turn then never
+      // settles by itself): fail the waiting turn, so that it falls back to the local limit.
+      clustered.on('error', (error: unknown) => this.failTurn?.(error));
     }
-    this.ready ??= withTimeout(this.clustered.ready(), REDIS_READY_TIMEOUT_MS, `no answer within ${REDIS_READY_TIMEOUT_MS / 1000} s`);
+    this.ready ??= withTimeout(clustered.ready(), REDIS_READY_TIMEOUT_MS, `no answer within ${REDIS_READY_TIMEOUT_MS / 1000} s`);
     await this.ready;
-    const result = await this.clustered.schedule(task);
+    const failed = new Promise<never>((_, reject) => (this.failTurn = reject));
+    let result: T;
+    try {
+      result = await withTimeout(
+        Promise.race([clustered.schedule(task), failed]),
+        REDIS_TURN_TIMEOUT_MS,
+        `no turn handed out within ${REDIS_TURN_TIMEOUT_MS / 1000} s`,
+      );
+    } finally {
+      this.failTurn = undefined;
+    }
     if (this.redisDown) {
       this.redisDown = false;
-      cluster.warn(`Redis at ${displayRedisUrl(cluster.url)} is reachable again: the rate limit is shared with other processes again.`);
+      cluster.warn(`Redis at ${cluster.display} is reachable again: the rate limit is shared with other processes again.`);
     }
     return result;
   }
@@ -215,7 +309,7 @@ class LaneState {
     this.redisDown = true;
     const why = error instanceof Error ? error.message : String(error);
     cluster.warn(
-      `Redis at ${displayRedisUrl(cluster.url)} cannot be reached (${why}): each process now keeps to the rate limit on its own, ` +
+      `Redis at ${cluster.display} cannot be reached (${why}): each process now keeps to the rate limit on its own, ` +
         'so several processes together may exceed it (Memberspot then answers 429 and the calls are retried). Trying Redis again in 30 s.',
     );
   }
@@ -255,11 +349,11 @@ class LaneState {
    * connection ends every limiter on it cleanly.
    */
   async disconnect(): Promise<void> {
-    const { clustered, cluster } = this;
-    if (!clustered || !cluster) return;
-    this.clustered = undefined;
+    const { cluster } = this;
+    if (!this.#clustered || !cluster) return;
+    this.#clustered = undefined;
     this.ready = undefined;
-    await releaseRedis(cluster.url);
+    await cluster.release();
   }
 
   private apply(spacing: number): void {
@@ -268,36 +362,57 @@ class LaneState {
     this.local?.updateSettings({ minTime: spacing });
     // In Redis the setting is shared: every process slows down (and recovers) together.
     // (bottleneck's typings say it returns the limiter; it returns a promise, which may reject without Redis.)
-    if (this.clustered) Promise.resolve(this.clustered.updateSettings({ minTime: spacing })).catch(() => undefined);
+    if (this.#clustered) Promise.resolve(this.#clustered.updateSettings({ minTime: spacing })).catch(() => undefined);
   }
 }
 
 interface Registration {
   rate: number;
+  parallel: number;
   onWarning?: (message: string) => void;
+}
+
+export interface Registering {
+  requestsPerSecond?: number;
+  parallelRequests?: number;
 }
 
 export class AccountLimiter {
   private readonly lanes: Record<Lane, LaneState>;
   private readonly registrations = new Map<symbol, Registration>();
+  private readonly clustered: boolean;
   private requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
+  private parallel = DEFAULT_PARALLEL_REQUESTS;
 
+  /** The Redis URL is only held in closures (see Cluster): it never shows when the limiter is inspected. */
   constructor(
     readonly id: string,
-    readonly redisUrl?: string,
+    redisUrl?: string,
   ) {
-    const cluster = redisUrl
-      ? { url: redisUrl, id: `memberspot-${hash(id)}-limited`, warn: (message: string) => this.warn(message) }
+    this.clustered = redisUrl !== undefined;
+    const cluster: Cluster | undefined = redisUrl
+      ? {
+          id: `memberspot-${hash(id)}-limited`,
+          display: displayRedisUrl(redisUrl),
+          connect: () => acquireRedis(redisUrl),
+          release: () => releaseRedis(redisUrl),
+          warn: (message: string) => this.warn(message),
+        }
       : undefined;
     this.lanes = {
-      limited: new LaneState(this.spacingFor(this.requestsPerSecond), MAX_IN_FLIGHT, cluster),
-      general: new LaneState(0, MAX_IN_FLIGHT),
+      limited: new LaneState(this.spacingFor(this.requestsPerSecond), this.parallel, cluster),
+      general: new LaneState(0, this.parallel),
     };
   }
 
   /** The requests-per-second in force on the limited lane. */
   get rate(): number {
     return this.requestsPerSecond;
+  }
+
+  /** The calls in flight at once per lane in force (the lowest asked for by the open clients). */
+  get parallelRequests(): number {
+    return this.parallel;
   }
 
   /** The current spacing of a lane in ms (grows after 429s). */
@@ -324,31 +439,40 @@ export class AccountLimiter {
   }
 
   /**
-   * A client of this account starts using the limiter with its configured rate. Clients of one account
-   * may be configured differently: the lowest rate among the open ones is in force.
+   * A client of this account starts using the limiter with its configured rate and parallel requests.
+   * Clients of one account may be configured differently: the lowest values among the open ones are in
+   * force. Throws a ValidationError naming the option when a value is out of range.
    */
-  register(requestsPerSecond: number | undefined, onWarning?: (message: string) => void): () => Promise<void> {
+  register(settings: Registering | number | undefined, onWarning?: (message: string) => void): () => Promise<void> {
+    const { requestsPerSecond, parallelRequests } = typeof settings === 'object' ? settings : { requestsPerSecond: settings, parallelRequests: undefined };
+    const registration = { rate: validRate(requestsPerSecond), parallel: validParallelRequests(parallelRequests), onWarning };
     const token = Symbol('client');
-    this.registrations.set(token, { rate: validRate(requestsPerSecond), onWarning });
-    this.updateRate();
+    this.registrations.set(token, registration);
+    this.update();
     return async () => {
       if (!this.registrations.delete(token)) return;
-      this.updateRate();
+      this.update();
       if (this.registrations.size === 0) await this.lanes.limited.disconnect();
     };
   }
 
   private spacingFor(rate: number): number {
-    return spacingFor(rate, this.redisUrl !== undefined);
+    return spacingFor(rate, this.clustered);
   }
 
   private warn(message: string): void {
     for (const { onWarning } of this.registrations.values()) onWarning?.(message);
   }
 
-  private updateRate(): void {
-    const rates = [...this.registrations.values()].map((r) => r.rate);
-    const rate = rates.length ? Math.min(...rates) : DEFAULT_REQUESTS_PER_SECOND;
+  private update(): void {
+    const all = [...this.registrations.values()];
+    const parallel = all.length ? Math.min(...all.map((r) => r.parallel)) : DEFAULT_PARALLEL_REQUESTS;
+    if (parallel !== this.parallel) {
+      this.parallel = parallel;
+      this.lanes.limited.setMaxInFlight(parallel);
+      this.lanes.general.setMaxInFlight(parallel);
+    }
+    const rate = all.length ? Math.min(...all.map((r) => r.rate)) : DEFAULT_REQUESTS_PER_SECOND;
     if (rate === this.requestsPerSecond) return;
     this.requestsPerSecond = rate;
     this.lanes.limited.setBase(this.spacingFor(rate));
@@ -357,15 +481,27 @@ export class AccountLimiter {
 
 function validRate(value: number | undefined): number {
   const rate = value ?? DEFAULT_REQUESTS_PER_SECOND;
-  if (!Number.isFinite(rate) || rate <= 0 || rate > 1000) {
-    throw new RangeError(`requestsPerSecond must be a number between 0 and 1000, not ${String(value)}`);
+  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 1000) {
+    throw new ValidationError([{ field: 'requestsPerSecond', message: `must be a number above 0 and at most 1000, not ${String(value)}` }]);
   }
   return rate;
 }
 
+/** The "Parallel requests" option: a whole number from 1 to 64 (default 8). */
+export function validParallelRequests(value: number | undefined): number {
+  const parallel = value ?? DEFAULT_PARALLEL_REQUESTS;
+  if (typeof parallel !== 'number' || !Number.isInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_REQUESTS) {
+    throw new ValidationError([
+      { field: 'parallelRequests', message: `must be a whole number from 1 to ${MAX_PARALLEL_REQUESTS} (1 sends one call at a time, in order), not ${String(value)}` },
+    ]);
+  }
+  return parallel;
+}
+
 /**
  * The process-wide registry. Kept on globalThis so that two copies of this package loaded in one process
- * (e.g. n8n's community folder and a custom folder) still share the account's limit.
+ * (e.g. n8n's community folder and a custom folder) still share the account's limit. Keyed by the
+ * account id and a hash of the Redis URL, never the URL itself (it may hold a password).
  */
 const REGISTRY = Symbol.for('@memberflow/memberspot.limiters.v1');
 type Registry = Map<string, AccountLimiter>;
@@ -382,7 +518,7 @@ function registry(): Registry {
 export function limiterFor(baseUrl: string, apiKey: string, redisUrl?: string): AccountLimiter {
   if (redisUrl) validateRedisUrl(redisUrl);
   const id = accountId(baseUrl, apiKey);
-  const key = redisUrl ? `${id}|${redisUrl}` : id;
+  const key = redisUrl ? `${id}|redis#${hash(redisUrl)}` : id;
   const limiters = registry();
   let limiter = limiters.get(key);
   if (!limiter) {

@@ -1,4 +1,5 @@
 import { Pool, errors } from 'undici';
+import { CLOSE_GRACE_MS } from './abort';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 export interface UndiciTransportOptions {
@@ -43,7 +44,11 @@ async function releasePool(key: string, pool: Pool): Promise<void> {
   shared.users -= 1;
   if (shared.users > 0) return;
   pools.delete(key);
-  await pool.close().catch(() => pool.destroy());
+  // close() waits for the requests in flight (up to their timeout): give them a short grace, then destroy.
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+  await Promise.race([pool.close().catch(() => undefined), grace]).finally(() => clearTimeout(timer));
+  if (!pool.destroyed) await pool.destroy().catch(() => undefined);
 }
 
 /** Sends requests with undici over a keep-alive pool, adding `X-API-KEY` and the JSON headers. */
@@ -77,9 +82,14 @@ export class UndiciTransport implements Transport {
     for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
     Object.assign(headers, this.headers());
     // undici's own timeouts tick in about half-second steps: fine for the usual 30 s, too coarse for
-    // short timeouts, which an abort signal keeps exact (at a small cost per request).
-    const timeout = request.timeoutMs < SHORT_TIMEOUT_MS ? AbortSignal.timeout(request.timeoutMs) : undefined;
-    const signal = timeout && request.signal ? AbortSignal.any([request.signal, timeout]) : (timeout ?? request.signal);
+    // short timeouts, which a timer keeps exact (at a small cost per request). One controller per request,
+    // not AbortSignal.any, which leaks on Node 20 when the caller's signal lives long (nodejs/node#55351).
+    const timeout = request.timeoutMs < SHORT_TIMEOUT_MS ? new AbortController() : undefined;
+    const timer = timeout && setTimeout(() => timeout.abort(), request.timeoutMs);
+    const onAbort = () => timeout?.abort(request.signal?.reason);
+    if (timeout) request.signal?.addEventListener('abort', onAbort, { once: true });
+    if (request.signal?.aborted) onAbort();
+    const signal = timeout?.signal ?? request.signal;
     try {
       const response = await this.pool.request({
         method: request.method,
@@ -97,10 +107,13 @@ export class UndiciTransport implements Transport {
       }
       return { status: response.statusCode, headers: responseHeaders, body: parseBody(text) };
     } catch (error) {
-      if (timeout?.aborted && !request.signal?.aborted) {
+      if (timeout?.signal.aborted && !request.signal?.aborted) {
         throw new TransportError('timeout', `No answer within ${request.timeoutMs} ms`, 'TIMEOUT');
       }
       throw toTransportError(error);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
     }
   }
 
