@@ -42,7 +42,7 @@ export async function probeRate(context: Context): Promise<void> {
       status: retryAfter === undefined ? 'differs' : 'holds',
       detail: `429 on call ${calls} (after ${calls - 1} answered calls in ${elapsed} ms), ${retryAfter === undefined ? 'without Retry-After: the nodes fall back to backoff with jitter' : `Retry-After: ${/^\d+$/.test(retryAfter) ? retryAfter : '(a date)'}`}`,
       decision,
-      file: 'shared/client.ts',
+      file: 'shared/backoff.ts',
     });
   }
   const names = [...headerNames].sort();

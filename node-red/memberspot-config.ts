@@ -10,7 +10,7 @@
  * It also serves the editor's pickers (offers, custom properties) through admin endpoints that use the
  * deployed node's key on the server; the key itself never reaches the browser.
  */
-import { createClient, DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_SECOND, describeError, pickerOptions, TimeoutError, ValidationError } from '../shared';
+import { createClient, DEFAULT_BASE_URL, DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_TIMEOUT_MS, describeError, pickerOptions, TimeoutError, ValidationError } from '../shared';
 import type { MemberspotClient } from '../shared';
 import { CONFIG_TYPE, PICKERS, READ_PERMISSION, type AccountUser, type ConfigDef, type MemberspotConfigNode } from './common';
 import type { RED, Request, Response } from './types';
@@ -20,10 +20,9 @@ function positiveNumber(value: unknown, fallback: number): number {
   return value !== '' && value !== null && Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-const DEFAULT_TIMEOUT_S = 30;
-/** The core's default in-flight cap, for accounts saved before "Parallel requests" existed. */
-const DEFAULT_PARALLEL_REQUESTS = 8;
-/** Warnings that say Redis is back end the fallback warning (shared/limiter.ts words them so). */
+/** The core's default, in the seconds the config node holds. */
+const DEFAULT_TIMEOUT_S = DEFAULT_TIMEOUT_MS / 1000;
+/** Warnings that say Redis is back end the fallback warning (shared/redisLane.ts words them so). */
 const RECOVERED = /reachable again/;
 
 /** "Parallel requests": blank or missing means the default; anything but a whole number of 1 or more is an error. */

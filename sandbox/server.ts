@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -62,6 +63,8 @@ export class SandboxServer implements Sandbox {
   private hostNames?: Set<string>;
 
   constructor(options: SandboxOptions) {
+    // Every delayed request listens on it while it waits: many at once (parallel clients) are no leak.
+    setMaxListeners(0, this.closing.signal);
     this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
     if (typeof this.apiKey !== 'string' || this.apiKey === '') throw new TypeError('apiKey must be a non-empty string');
     this.loginTokenTtlMs = options.loginTokenTtlMs ?? DEFAULT_LOGIN_TOKEN_TTL_MS;

@@ -171,3 +171,25 @@ export function withoutStack<E extends Error>(build: () => E): E {
     Error.stackTraceLimit = limit;
   }
 }
+
+/** Settles with the promise, or rejects as soon as the signal aborts (the promise's own outcome is then ignored). */
+export function untilAborted<T>(promise: Promise<T>, signal: Cancellable): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -2,81 +2,28 @@
  * The Memberspot client: validate -> limit -> send -> retry -> normalise.
  *
  * Hosts create one client per account configuration and call `execute(actionId, input)`. Nothing is sent
- * for invalid input; every error thrown is a typed, redacted MemberspotError.
+ * for invalid input; every error thrown is a typed, redacted MemberspotError. The options and their
+ * defaults are in ./options, the errors in ./errorMapping, the waits between retries in ./backoff.
  */
-import { STATUS_CODES } from 'node:http';
 import { actions, isActionId, type ActionOutput } from './actions';
 import type { JsonObject } from './actions/normalize';
-import {
-  ApiError,
-  AuthenticationError,
-  ClientClosedError,
-  MemberspotError,
-  NetworkError,
-  NotFoundError,
-  RateLimitError,
-  Redactor,
-  redirectError,
-  TimeoutError,
-  ValidationError,
-} from './errors';
-import { limiterFor, validParallelRequests, type AccountLimiter, type Lane, type LimiterOptions } from './limiter';
-import { TransportError, type Transport, type TransportResponse } from './transport';
-import type { ActionDefinition, ActionId, ApiRequest, QueryValue } from './types';
+import { abortAll, CLOSE_GRACE_MS, endCall, isCancelled, onWire, settledWithin, startCall, untilAborted, withoutStack, type Call, type Cancellable } from './abort';
+import { backoffMs, retryAfterMs, sleep } from './backoff';
+import { asMemberspotError, cancelledError, httpFailure, refusedBeforeSending, transportFailure } from './errorMapping';
+import { ApiError, ClientClosedError, MemberspotError, Redactor, redirectError, ValidationError } from './errors';
+import { limiterFor, type AccountLimiter, type Lane } from './limiter';
+import { clientSettings, DEFAULT_CONNECTIONS, type ClientOptions, type ExecuteOptions, type ListAllOptions, type RetryEvent, type RetryOptions } from './options';
+import { TransportError, withQuery, type Transport, type TransportResponse } from './transport';
+import type { ActionDefinition, ActionId, ApiRequest } from './types';
 import { UndiciTransport } from './undiciTransport';
-import { redisPassword, validateRedisUrl } from './redis';
 import { outsideBase, parseInput } from './validation';
-import { abortAll, CLOSE_GRACE_MS, endCall, isCancelled, onWire, settledWithin, startCall, withoutStack, type Call, type Cancellable } from './abort';
 
-export const DEFAULT_BASE_URL = 'https://api.memberspot.de';
-/** How long a request waits for its answer, per attempt, unless `timeoutMs` says otherwise. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
-
-export interface RetryOptions {
-  /** Retries after the first attempt (default 5). */
-  maxRetries?: number;
-  /** First backoff delay in ms; doubles with each retry, with jitter (default 500). */
-  baseDelayMs?: number;
-  /** Longest backoff delay in ms (default 30 s). */
-  maxDelayMs?: number;
-  /** Longest wait a `Retry-After` header can ask for, in ms (default 60 s). */
-  maxRetryAfterMs?: number;
-}
-
-export interface ClientOptions extends LimiterOptions, RetryOptions {
-  apiKey: string;
-  /** Default https://api.memberspot.de */
-  baseUrl?: string;
-  /** How requests are sent; default an undici keep-alive pool. */
-  transport?: Transport;
-  /** Give up on an answer after this long, per attempt (default 30 s). */
-  timeoutMs?: number;
-  /** Give up on connecting after this long (default 10 s; undici transport only). */
-  connectTimeoutMs?: number;
-  /** Called before each retry, e.g. to show it in a node's status. Carries no secrets. */
-  onRetry?: (event: RetryEvent) => void;
-  /** Random source for the backoff jitter, in [0, 1). */
-  random?: () => number;
-}
-
-export interface RetryEvent {
-  actionId: ActionId;
-  /** The attempt that failed, from 1. */
-  attempt: number;
-  /** Why: an HTTP status, or `timeout` / `network`. */
-  reason: number | 'timeout' | 'network';
-  delayMs: number;
-}
-
-export interface ExecuteOptions {
-  /** Aborts waiting and sending, e.g. when an n8n execution is cancelled. */
-  signal?: AbortSignal;
-}
-
-export interface ListAllOptions extends ExecuteOptions {
-  /** Stop after this many users (default: all). */
-  limit?: number;
-}
+// The paths other code imports these from.
+export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from './options';
+export type { ClientOptions, ExecuteOptions, ListAllOptions, RetryEvent, RetryOptions } from './options';
+export { apiMessage } from './errorMapping';
+export { retryAfterMs } from './backoff';
+export { withQuery } from './transport';
 
 export interface MemberspotClient {
   readonly baseUrl: string;
@@ -96,7 +43,6 @@ export interface MemberspotClient {
 }
 
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
-const CLOSED_MID_CALL = 'The Memberspot client was closed before this call finished; a request already sent may have taken effect.';
 
 export function createClient(options: ClientOptions): MemberspotClient {
   return new Client(options);
@@ -119,46 +65,31 @@ class Client implements MemberspotClient {
   private readonly onRetry?: (event: RetryEvent) => void;
 
   constructor(options: ClientOptions) {
-    const apiKey = typeof options?.apiKey === 'string' ? options.apiKey.trim() : '';
-    if (!apiKey) {
-      throw new ValidationError([{ field: 'apiKey', message: 'is required: the API key from your Memberspot account' }]);
-    }
-    // The key travels as a header: a pasted line break or other stray character would be refused by the
-    // HTTP client on every call. Said here, once, without showing the key.
-    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-      throw new ValidationError([
-        { field: 'apiKey', message: 'contains a space, line break or other character that cannot be sent in an HTTP header; copy the key again from Memberspot' },
-      ]);
-    }
-    const redisUrl = options.redisUrl?.trim() || undefined;
-    this.redactor = new Redactor([apiKey, redisPassword(redisUrl)]);
-    this.baseUrl = normaliseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, this.redactor);
     // Everything is checked before the connection pool and the limiter registration are created, so that a
     // refused option leaves nothing open behind it.
-    checkOptions(options, redisUrl, this.redactor);
-    this.timeoutMs = positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
-    this.parallelRequests = validParallelRequests(options.parallelRequests);
-    this.retry = {
-      maxRetries: Math.floor(nonNegative(options.maxRetries, 5, 'maxRetries')),
-      baseDelayMs: nonNegative(options.baseDelayMs, 500, 'baseDelayMs'),
-      maxDelayMs: nonNegative(options.maxDelayMs, 30_000, 'maxDelayMs'),
-      maxRetryAfterMs: nonNegative(options.maxRetryAfterMs, 60_000, 'maxRetryAfterMs'),
-    };
+    const { apiKey, redisUrl, redactor, baseUrl, timeoutMs, parallelRequests, retry } = clientSettings(options);
+    this.redactor = redactor;
+    this.baseUrl = baseUrl;
+    this.timeoutMs = timeoutMs;
+    this.parallelRequests = parallelRequests;
+    this.retry = retry;
     this.random = options.random ?? Math.random;
     this.onRetry = options.onRetry;
     this.ownsTransport = !options.transport;
+    // At least one connection per call in flight: a call beyond the pool's connections would wait inside
+    // the pool with its timeout already running.
     this.transport =
       options.transport ??
-      new UndiciTransport({ baseUrl: this.baseUrl, apiKey, connectTimeoutMs: options.connectTimeoutMs });
+      new UndiciTransport({ baseUrl, apiKey, connectTimeoutMs: options.connectTimeoutMs, connections: Math.max(DEFAULT_CONNECTIONS, parallelRequests) });
     try {
-      this.limiter = limiterFor(this.baseUrl, apiKey, redisUrl);
+      this.limiter = limiterFor(baseUrl, apiKey, redisUrl);
     } catch (error) {
       if (this.ownsTransport) void this.transport.close?.().catch(() => undefined);
       throw new ValidationError([{ field: 'redisUrl', message: this.redactor.text((error as Error).message) }]);
     }
     const onWarning = options.onWarning;
     this.unregister = this.limiter.register(
-      { requestsPerSecond: options.requestsPerSecond, parallelRequests: this.parallelRequests },
+      { requestsPerSecond: options.requestsPerSecond, parallelRequests },
       onWarning && ((message) => onWarning(this.redactor.text(message))),
     );
   }
@@ -276,7 +207,7 @@ class Client implements MemberspotClient {
     const safeToRetry = typeof action.safeToRetry === 'function' ? action.safeToRetry(input) : action.safeToRetry;
     const abort: Cancellable = call;
     const path = withQuery(request.path, request.query);
-    const context = { actionId: action.id };
+    const context = { actionId: action.id, timeoutMs: this.timeoutMs, baseUrl: this.baseUrl };
 
     for (let attempt = 1; ; attempt += 1) {
       this.throwIfAborted(abort, action.id, attempt - 1);
@@ -300,12 +231,12 @@ class Client implements MemberspotClient {
       } catch (error) {
         this.throwIfAborted(abort, action.id, attempt);
         if (!(error instanceof TransportError)) throw error;
-        if (error.kind === 'invalid') throw this.refusedBeforeSending(error, action);
+        if (error.kind === 'invalid') throw refusedBeforeSending(error, action);
         if (safeToRetry && attempt <= this.retry.maxRetries) {
           await this.wait(action.id, attempt, error.kind, this.backoff(attempt), abort);
           continue;
         }
-        throw this.transportFailure(error, attempt, safeToRetry, context);
+        throw transportFailure(error, attempt, safeToRetry, context);
       }
 
       const { status } = response;
@@ -314,7 +245,7 @@ class Client implements MemberspotClient {
         return response;
       }
       // Never followed (the key would go along) and never retried: the base URL is wrong.
-      if (status >= 300 && status < 400) throw redirectError(status, response.headers.location, this.baseUrl, { ...context, attempts: attempt });
+      if (status >= 300 && status < 400) throw redirectError(status, response.headers.location, this.baseUrl, { actionId: action.id, attempts: attempt });
       if (status === 429) {
         // Refused before processing: always safe to send again, after the time the server asks for.
         this.limiter.slowDown(lane);
@@ -326,7 +257,7 @@ class Client implements MemberspotClient {
         await this.wait(action.id, attempt, status, this.backoff(attempt), abort);
         continue;
       }
-      throw this.httpFailure(action, input, request, response, attempt, safeToRetry);
+      throw httpFailure(action, input, request, response, { attempts: attempt, safeToRetry, rate: this.limiter.rate });
     }
   }
 
@@ -335,110 +266,20 @@ class Client implements MemberspotClient {
    * CLIENT_CLOSED), built without a stack trace: many calls may be cancelled at once.
    */
   private throwIfAborted(signal: Cancellable, actionId: ActionId, attempts: number): void {
-    if (this.closing.signal.aborted) throw withoutStack(() => new ClientClosedError({ actionId, attempts, ...(attempts > 0 && { message: CLOSED_MID_CALL }) }));
-    if (!isCancelled(signal)) return;
-    throw withoutStack(
-      () =>
-        new ClientClosedError({
-          actionId,
-          attempts,
-          message: 'The call was cancelled before it finished: the workflow or flow that made it was stopped.',
-          hint: 'Run the item again if it is still needed.',
-        }),
-    );
+    const closed = this.closing.signal.aborted;
+    if (closed || isCancelled(signal)) throw withoutStack(() => cancelledError(closed, actionId, attempts));
   }
 
-  /** Exponential backoff with jitter: a random delay between half and all of base * 2^(attempt-1). */
   private backoff(attempt: number): number {
-    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (this.random() * ceiling) / 2);
+    return backoffMs(attempt, this.retry, this.random);
   }
 
   private async wait(actionId: ActionId, attempt: number, reason: RetryEvent['reason'], delayMs: number, signal: Cancellable): Promise<void> {
     // A call that got its answer during close()'s grace does not start waiting for a retry.
     this.throwIfAborted(signal, actionId, attempt);
     this.onRetry?.({ actionId, attempt, reason, delayMs });
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, delayMs);
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    await sleep(delayMs, signal);
     this.throwIfAborted(signal, actionId, attempt);
-  }
-
-  private transportFailure(error: TransportError, attempts: number, retried: boolean, context: { actionId: ActionId }): MemberspotError {
-    const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-    const why = retried ? '' : ' It was not repeated automatically, because repeating it may not be safe; check in Memberspot whether it took effect.';
-    if (error.kind === 'timeout') {
-      return new TimeoutError(`Memberspot did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`} (${tries}).${why}`, {
-        ...context,
-        attempts,
-        cause: error,
-        hint: 'Memberspot may be slow or unreachable right now; run the item again later.',
-      });
-    }
-    return new NetworkError(`Could not reach Memberspot at ${this.baseUrl} (${error.code ?? error.message}; ${tries}).${why}`, {
-      ...context,
-      attempts,
-      cause: error,
-      hint: 'Check the base URL in the credentials and that this machine can reach it.',
-    });
-  }
-
-  private httpFailure(
-    action: ActionDefinition<unknown, unknown>,
-    input: unknown,
-    request: ApiRequest,
-    response: TransportResponse,
-    attempts: number,
-    safeToRetry: boolean,
-  ): MemberspotError {
-    const { status } = response;
-    const said = apiMessage(response.body);
-    // NestJS often says just the status text ({ statusCode: 401, message: 'Unauthorized' }): not repeated.
-    const suffix = said && said.trim().toLowerCase() !== (STATUS_CODES[status] ?? '').toLowerCase() ? `: ${said}` : '';
-    const options = { actionId: action.id, status, attempts };
-    if (status === 401) {
-      return new AuthenticationError(`Memberspot rejected the API key (401 Unauthorized${suffix}).`, {
-        ...options,
-        hint: "Check the API key in the Memberspot credentials; create a key in Memberspot's settings under Integrations.",
-      });
-    }
-    if (status === 403) {
-      return new AuthenticationError(`Memberspot refused access (403 Forbidden${suffix}).`, {
-        ...options,
-        hint: 'The API needs the Enterprise plan or the API add-on (Find User by Email needs Enterprise); check the plan and the key.',
-      });
-    }
-    if (status === 404) {
-      const message = action.notFound ? action.notFound(input) : `Memberspot found nothing at ${request.method} ${request.path}${suffix}.`;
-      return new NotFoundError(message, { ...options, hint: 'Check the email and IDs given to this node.' });
-    }
-    if (status === 429) {
-      return new RateLimitError(`Memberspot's rate limit was still exceeded after ${attempts} attempts (429 Too Many Requests).`, {
-        ...options,
-        hint: `Lower "Requests per Second" in the credentials (now ${this.limiter.rate}) or spread the items out; Memberspot allows 4 requests per second on user lookups.`,
-      });
-    }
-    if (status >= 500 || status === 408) {
-      const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
-      return new ApiError(`Memberspot answered ${status}${suffix} (${tries}).`, {
-        ...options,
-        apiMessage: said,
-        hint: safeToRetry
-          ? 'This is usually a temporary problem at Memberspot: run the item again later (the action is safe to repeat).'
-          : 'It was not repeated automatically, because repeating it may not be safe: check in Memberspot whether it took effect.',
-      });
-    }
-    return new ApiError(`Memberspot refused the request (${status}${suffix}).`, {
-      ...options,
-      apiMessage: said,
-      hint: "Check the fields named in Memberspot's message.",
-    });
   }
 
   /** The last check before sending: the request stays on the base URL (see outsideBase). */
@@ -447,137 +288,7 @@ class Client implements MemberspotClient {
     if (problem) throw new ValidationError([{ field: 'path', message: problem }], { actionId: action.id, actionLabel: action.label });
   }
 
-  /** The HTTP library refused to send the request (a header or path it cannot encode): permanent, nothing sent. */
-  private refusedBeforeSending(error: TransportError, action: ActionDefinition<unknown, unknown>): ValidationError {
-    return new ValidationError(
-      [{ field: 'request', message: `could not be sent: the HTTP client refused it (${error.message}); check the path and headers given to this node` }],
-      { actionId: action.id, actionLabel: action.label, cause: error },
-    );
-  }
-
   private redacted(error: unknown): MemberspotError {
-    if (error instanceof MemberspotError) return this.redactor.error(error);
-    // Anything else is unexpected: keep its message, never its properties.
-    return this.redactor.error(
-      new MemberspotError('API_ERROR', `Unexpected error: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-        hint: 'This looks like a bug in the Memberspot node; please report it.',
-      }),
-    );
+    return this.redactor.error(asMemberspotError(error));
   }
-}
-
-/** Settles with the promise, or rejects as soon as the signal aborts (the promise's own outcome is then ignored). */
-function untilAborted<T>(promise: Promise<T>, signal: Cancellable): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function normaliseBaseUrl(value: string, redactor: Redactor): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new ValidationError([{ field: 'baseUrl', message: `${redactor.text(JSON.stringify(value))} is not a URL; use https://api.memberspot.de` }]);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ValidationError([{ field: 'baseUrl', message: 'must start with https:// (or http:// for a local sandbox)' }]);
-  }
-  // Plain http would carry the key in clear text: only to this machine (a local sandbox or proxy).
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new ValidationError([
-      {
-        field: 'baseUrl',
-        message: `must start with https:// for ${url.hostname} (the API key would travel unencrypted); http:// is allowed only for this machine: localhost, 127.0.0.1 or [::1]`,
-      },
-    ]);
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ValidationError([{ field: 'baseUrl', message: 'must be a plain URL without credentials, query or fragment' }]);
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
-/** localhost, 127.0.0.0/8 or ::1, as the URL parser normalises them (127.1 becomes 127.0.0.1). */
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
-function optionError(name: string, message: string): ValidationError {
-  return new ValidationError([{ field: name, message }], { hint: 'Nothing was sent to Memberspot. Correct this client option and create the client again.' });
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  const result = value ?? fallback;
-  if (typeof result !== 'number' || !Number.isFinite(result) || result <= 0) throw optionError(name, 'must be a positive number');
-  return result;
-}
-
-function nonNegative(value: number | undefined, fallback: number, name: string): number {
-  const result = value ?? fallback;
-  if (typeof result !== 'number' || !Number.isFinite(result) || result < 0) throw optionError(name, 'must be zero or a positive number');
-  return result;
-}
-
-/** The options that are only used further on (by the transport and the limiter), checked up front. */
-function checkOptions(options: ClientOptions, redisUrl: string | undefined, redactor: Redactor): void {
-  if (options.connectTimeoutMs !== undefined) positive(options.connectTimeoutMs, 0, 'connectTimeoutMs');
-  const rate = options.requestsPerSecond;
-  if (rate !== undefined && (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= 0 || rate > 1000)) {
-    throw optionError('requestsPerSecond', 'must be a number above 0 and at most 1000');
-  }
-  if (redisUrl) {
-    try {
-      validateRedisUrl(redisUrl);
-    } catch (error) {
-      throw optionError('redisUrl', redactor.text((error as Error).message));
-    }
-  }
-}
-
-/** Appends the defined query parameters; arrays become repeated parameters. */
-export function withQuery(path: string, query: Record<string, QueryValue | undefined> | undefined): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) params.append(name, String(v));
-  }
-  const search = params.toString();
-  return search ? `${path}?${search}` : path;
-}
-
-/** `Retry-After` as seconds or an HTTP date, capped; undefined when absent or unreadable. */
-export function retryAfterMs(headers: Record<string, string>, cap: number): number | undefined {
-  const value = headers['retry-after']?.trim();
-  if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  if (!Number.isFinite(ms)) return undefined;
-  return Math.min(cap, Math.max(0, Math.ceil(ms)));
-}
-
-/** What Memberspot said: NestJS's `message` (text or list), `error`, or a short text body. */
-export function apiMessage(body: unknown): string {
-  if (typeof body === 'string') return body.length > 300 ? `${body.slice(0, 300)}…` : body;
-  if (typeof body !== 'object' || body === null) return '';
-  const { message, error } = body as { message?: unknown; error?: unknown };
-  if (Array.isArray(message)) return message.map(String).join('; ');
-  if (typeof message === 'string' && message) return message;
-  return typeof error === 'string' ? error : '';
 }

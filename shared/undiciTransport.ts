@@ -1,5 +1,6 @@
 import { Pool, errors } from 'undici';
 import { CLOSE_GRACE_MS } from './abort';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_CONNECTIONS } from './options';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 export interface UndiciTransportOptions {
@@ -65,7 +66,7 @@ export class UndiciTransport implements Transport {
       throw new TypeError(`The base URL must start with https:// or http://, not ${url.protocol}`);
     }
     this.basePath = url.pathname.replace(/\/+$/, '');
-    const { key, pool } = acquirePool(url.origin, options.connections ?? 8, options.connectTimeoutMs ?? 10_000);
+    const { key, pool } = acquirePool(url.origin, options.connections ?? DEFAULT_CONNECTIONS, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     this.poolKey = key;
     this.pool = pool;
     // A closure, not a property: the key must not show up when the transport is logged or inspected.

@@ -16,7 +16,7 @@ function text(value: ICredentialDataDecryptedObject[string] | undefined): string
 
 /** The client options a saved credential gives; fields it lacks (saved by an older release) get the core's defaults. */
 export function clientOptions(credentials: ICredentialDataDecryptedObject): Omit<ClientOptions, 'transport'> {
-	// Seconds in the credential; without it the core's 30 s.
+	// Seconds in the credential; without it the core's DEFAULT_TIMEOUT_MS.
 	const timeout = positive(credentials.timeout);
 	const parallel = positive(credentials.parallelRequests);
 	return {
@@ -24,7 +24,7 @@ export function clientOptions(credentials: ICredentialDataDecryptedObject): Omit
 		baseUrl: text(credentials.baseUrl),
 		requestsPerSecond: positive(credentials.requestsPerSecond),
 		timeoutMs: timeout === undefined ? undefined : Math.round(timeout * 1000),
-		// Saved before "Parallel Requests" existed: the core's default (8).
+		// Saved before "Parallel Requests" existed: the core's DEFAULT_PARALLEL_REQUESTS.
 		parallelRequests: parallel === undefined ? undefined : Math.round(parallel),
 		// Optional: shares the limit with the other workers; without Redis it falls back with a warning.
 		redisUrl: text(credentials.redisUrl),

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { ClientClosedError, DEFAULT_PARALLEL_REQUESTS, limiterFor, TransportError, UndiciTransport, ValidationError } from '../../shared';
 import { followerCount } from '../../shared/abort';
-import { API_KEY, rejectionOf, useSandbox } from '../helpers/sandbox';
+import { API_KEY, maxInWindow, rejectionOf, useSandbox } from '../helpers/sandbox';
 
 const env = useSandbox();
 
@@ -183,6 +183,18 @@ describe('Parallel requests (12.3)', () => {
     expect(log.map((r) => (r.body as { email: string }).email)).toEqual(emails);
     // Each request arrived only after the one before had its answer (its scripted delay had passed).
     for (let i = 1; i < log.length; i += 1) expect(log[i].time).toBeGreaterThanOrEqual(log[i - 1].time + delays[i - 1]);
+  });
+
+  it('with 12, has 12 calls of a lane at Memberspot at once: the connection pool is not the bound', async () => {
+    // Each answer takes 400 ms: with fewer connections than parallel requests, the calls beyond the pool's
+    // connections would reach the sandbox only when the first answers come back, their timeout already running.
+    env.sandbox.script(...Array.from({ length: 12 }, () => ({ delayMs: 400 })));
+    const client = env.client({ parallelRequests: 12 });
+    const emails = Array.from({ length: 12 }, (_, i) => `overlap${i}@example.com`);
+    await Promise.all(emails.map((email) => client.execute('grantAccess', { email, accessId: 'off_basic' })));
+    const log = sentTo('/v1/users/grant-user-offer-by-mail');
+    expect(log).toHaveLength(12);
+    expect(maxInWindow(log.map((r) => r.time), 200)).toBe(12);
   });
 });
 
