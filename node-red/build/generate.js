@@ -20,10 +20,6 @@ const { nodeHtml } = require('./template');
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUT = path.join(ROOT, 'dist', 'node-red');
 
-/** The account's defaults that are not (yet) constants of the core. */
-const TIMEOUT_SECONDS = 30;
-const PARALLEL_REQUESTS = 8;
-
 function load() {
   // Fresh copies: gulp may run this in a process that required dist/ before.
   for (const key of Object.keys(require.cache)) if (key.startsWith(path.join(ROOT, 'dist'))) delete require.cache[key];
@@ -38,8 +34,9 @@ function generate() {
   const config = {
     BASE_URL: JSON.stringify(core.DEFAULT_BASE_URL),
     REQUESTS_PER_SECOND: core.DEFAULT_REQUESTS_PER_SECOND,
-    TIMEOUT: core.DEFAULT_TIMEOUT_SECONDS ?? TIMEOUT_SECONDS,
-    PARALLEL_REQUESTS: core.DEFAULT_PARALLEL_REQUESTS ?? PARALLEL_REQUESTS,
+    // The account's defaults are the core's (one constant each), in the form's units.
+    TIMEOUT: core.DEFAULT_TIMEOUT_MS / 1000,
+    PARALLEL_REQUESTS: core.DEFAULT_PARALLEL_REQUESTS,
   };
   fs.writeFileSync(path.join(OUT, 'memberspot-config.html'), nodeHtml('memberspot-config', config));
   fs.writeFileSync(path.join(OUT, 'memberspot-webhook.html'), nodeHtml('memberspot-webhook'));
