@@ -31,6 +31,18 @@ module.exports = tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The Node-RED editor scripts run in the browser; the build fills in their __PLACEHOLDER__ identifiers.
+    files: ['node-red/editor/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        RED: 'readonly', $: 'readonly', location: 'readonly', window: 'readonly',
+        __ACTIONS__: 'readonly', __SLOTS__: 'readonly', __FALLBACK__: 'readonly', __DEFAULTS__: 'readonly',
+        __BASE_URL__: 'readonly', __REQUESTS_PER_SECOND__: 'readonly', __TIMEOUT__: 'readonly', __PARALLEL_REQUESTS__: 'readonly',
+      },
+    },
+  },
+  {
     ignores: N8N_FILES,
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

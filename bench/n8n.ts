@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject, IRun } from 'n8n-workflow';
-import { MemberspotApi } from '../credentials/MemberspotApi.credentials';
+import { MemberflowMemberspotApi } from '../credentials/MemberflowMemberspotApi.credentials';
 import { Memberspot } from '../nodes/Memberspot/Memberspot.node';
 import { findN8nBin, makeN8nTempHome, runN8nCli } from './harness/n8n-cli';
 import { createN8nEngine } from './harness/n8n-engine';
@@ -21,7 +21,7 @@ export { closeN8nEngine } from './harness/n8n-engine';
 const MEMBERSPOT = 'bench.memberspot';
 
 /** The engine with our node and credential, compiled in; n8n-core is loaded on the first run. */
-const engine = createN8nEngine({ memberspotType: MEMBERSPOT, nodeTypes: { [MEMBERSPOT]: new Memberspot() }, credentialTypes: [new MemberspotApi()] });
+const engine = createN8nEngine({ memberspotType: MEMBERSPOT, nodeTypes: { [MEMBERSPOT]: new Memberspot() }, credentialTypes: [new MemberflowMemberspotApi()] });
 
 export interface BenchCredential {
   apiKey: string;

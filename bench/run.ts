@@ -11,7 +11,8 @@
  * 3. List all users: every user of a sandbox seeded with 50,000, page by page: time and memory, through our
  *    core and through our n8n node (Return All).
  * 4. Memory over a long run: heap after garbage collection before and after thousands of grants.
- * 5. Latency (bench/latency.ts): the sandbox at 0, 100 and 300 ms per answer (quick: 300 ms only), the core,
+ * 5. Lifecycle (bench/lifecycle.ts): memory with a long-lived caller signal, cancelling many waiting calls.
+ * 6. Latency (bench/latency.ts): the sandbox at 0, 100 and 300 ms per answer (quick: 300 ms only), the core,
  *    the n8n node and the Node-RED node side by side, and the floors as PASS/FAIL lines.
  */
 import { Pool } from 'undici';
@@ -21,6 +22,7 @@ import { createClient } from '../shared';
 import { runNodeRed } from './node-red';
 import { latencyBenchmarks, printLatency } from './latency';
 import { closeN8nEngine, memberspotOutput, n8nCliBin, N8N_CLI_VERSION, runHttpRequestNode, runMemberspotNode } from './n8n';
+import { lifecycleRows } from './lifecycle';
 
 const KEY = 'bench-key-0123456789';
 const LIMIT = 4;
@@ -321,6 +323,7 @@ async function main(): Promise<void> {
   const latency = await latencyBenchmarks(quick);
   closeN8nEngine();
   rows.push(await memory(quick ? 2000 : 20_000));
+  rows.push(...(await lifecycleRows(quick)));
   console.log(`\nMemberspot core benchmarks (${quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
   for (const row of rows) {
     console.log(`## ${row.benchmark}`);

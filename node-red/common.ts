@@ -1,5 +1,5 @@
 /** What the Node-RED nodes of this package share (types, names, the error handed to done()). */
-import type { MemberspotClient } from '../shared';
+import type { MemberspotClient, PickerOption } from '../shared';
 import type { RedNode } from './types';
 
 export interface ConfigDef {
@@ -9,16 +9,27 @@ export interface ConfigDef {
   requestsPerSecond?: number | string;
   /** Seconds to wait for each answer. */
   timeout?: number | string;
+  /** "Parallel requests": calls in flight at once (default 8; 1 = one at a time, in order). */
+  parallelRequests?: number | string;
+}
+
+/** A node that uses an account: it registers while deployed and hears the account's warnings. */
+export interface AccountUser extends RedNode {
+  /** The account's current warning (Redis unreachable), or undefined when there is none (any more). */
+  accountWarning?(text: string | undefined): void;
 }
 
 export interface MemberspotConfigNode extends RedNode {
   baseUrl: string;
   requestsPerSecond: number;
-  /** The shared client; throws a clear error when the API key is missing or the base URL is invalid. */
+  /** The shared client; throws a clear error when the API key is missing or a setting is invalid. */
   client(): MemberspotClient;
-  register(node: RedNode): void;
-  deregister(node: RedNode): void;
-  users: Set<RedNode>;
+  /** The editor's picker list, cancelled when the account closes and after the account's timeout. */
+  pickerOptions(picker: 'offers' | 'customProperties', filter?: string): Promise<PickerOption[]>;
+  register(user: AccountUser): void;
+  /** Resolves once the client is closed, when this was the last user. */
+  deregister(user: AccountUser): Promise<void>;
+  users: Set<AccountUser>;
 }
 
 export const CONFIG_TYPE = 'memberspot-config';

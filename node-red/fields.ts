@@ -7,8 +7,11 @@ import { actionList, resourceLabels } from '../shared';
 import type { AnyAction } from '../shared';
 import type { FieldDefinition, FieldType } from '../shared';
 
+/** The node properties of a paged list's controls (an action with `paging`): every page, up to a limit. */
+export const PAGING = Object.freeze({ returnAll: 'returnAll', limit: 'limit' });
+
 /** Node properties that fields must never overwrite. */
-export const RESERVED = new Set(['id', 'type', 'z', 'x', 'y', 'g', 'd', 'wires', 'name', 'action', 'account', 'info', 'outputs', 'inputs']);
+export const RESERVED = new Set(['id', 'type', 'z', 'x', 'y', 'g', 'd', 'wires', 'name', 'action', 'account', 'info', 'outputs', 'inputs', PAGING.returnAll, PAGING.limit]);
 
 /** The typedInput type meaning "take it from msg.<field name>" (the default for every field). */
 export const FALLBACK_TYPE = 'msgdefault';

@@ -1,12 +1,21 @@
 /**
  * memberspot-webhook: receives Memberspot's outgoing webhooks on Node-RED's HTTP server.
  *
- * POST <httpNodeRoot><path>. Memberspot's "Validate Now" (`{"event":"auth_test"}`) is answered 200 without a
- * message; with a secret set, requests without it (query `secret` or header `X-Memberspot-Secret`) get 401;
- * events outside the filter get 200 without a message; anything else becomes a message with
- * msg.payload = the body and msg.topic = the event, and is answered 200. The route goes away on close.
+ * POST <httpNodeRoot><path>. Node-RED's `httpNodeMiddleware` runs first, as for the `http in` node; then the
+ * secret (query `secret` or header `X-Memberspot-Secret`) is checked before a byte of the body is read: a
+ * wrong or missing one gets 401. Then the body is read here, as JSON of at most 1 MB (413 above that, 415 for
+ * another content type, 400 for an empty or invalid body). Memberspot's "Validate Now" (`{"event":"auth_test"}`)
+ * is answered 200 without a message; events outside the filter get 200 without a message; anything else
+ * becomes a message with msg.payload = the body and msg.topic = the event, and is answered 200. The route
+ * goes away on close.
+ *
+ * With Node-RED's default roots (admin and node apps both at `/`), the admin app's body parser sits in front
+ * of every node route. A small middleware at the top of the root app marks requests for our routes as parsed
+ * (body-parser's `_body` flag), so that no parser in front reads them, the way Node-RED's own `http in` node
+ * keeps its raw-body routes away from the parsers. The node then behaves the same whatever the roots are.
  */
 import { handleWebhook, parseEventFilter } from '../shared';
+import { httpNodeMiddleware, markOwnBody, readJsonBody, reply, type BodyError } from './webhook-body';
 import type { Handler, RED, RedNode, Request, Response, RouterLayer } from './types';
 
 interface WebhookDef {
@@ -16,41 +25,11 @@ interface WebhookDef {
   events?: string;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
 /** The route path: starts with one slash, no trailing slash, no query. */
 function normalisePath(value: unknown): string {
   const text = typeof value === 'string' ? value.trim() : '';
   const path = text.split('?')[0].replace(/^\/+/, '').replace(/\/+$/, '');
   return `/${path || 'memberspot'}`;
-}
-
-/** The JSON body: already parsed by a middleware, or read here (Node-RED parses no bodies on httpNode routes). */
-function readBody(req: Request): Promise<unknown> {
-  if (!req.readable || req.readableEnded) return Promise.resolve(req.body ?? {});
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(Object.assign(new Error('Body too large'), { status: 413 }));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      if (text === '') return resolve({});
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(Object.assign(new Error('The body is not valid JSON'), { status: 400 }));
-      }
-    });
-    req.on('error', reject);
-  });
 }
 
 function queryOf(req: Request): Record<string, unknown> {
@@ -59,13 +38,9 @@ function queryOf(req: Request): Record<string, unknown> {
   return Object.fromEntries(url.searchParams.entries());
 }
 
-function reply(res: Response, status: number, body: Record<string, unknown>): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
-}
-
 export = function register(RED: RED): void {
+  const ownRoutes = markOwnBody(RED.httpNode);
+
   function MemberspotWebhook(this: RedNode, config: WebhookDef): void {
     RED.nodes.createNode(this, config);
     // Node-RED calls the constructor with the node as `this`; handlers below need it.
@@ -73,42 +48,53 @@ export = function register(RED: RED): void {
     const node = this;
     const path = normalisePath(config.path);
     const events = parseEventFilter(config.events ?? '');
+    const secret = node.credentials?.secret;
     let received = 0;
 
     const handler: Handler = (req, res) => {
-      readBody(req).then(
+      const query = queryOf(req);
+      const headers = req.headers as Record<string, unknown>;
+      // The secret first: an unauthenticated caller gets 401 before a byte of the body is read.
+      if (handleWebhook({ body: undefined, query, headers }, { secret }).kind === 'unauthorized') {
+        node.status({ fill: 'red', shape: 'ring', text: RED._('memberspot-webhook.status.unauthorized') });
+        return reply(req, res, 401, { error: 'Missing or wrong secret' });
+      }
+      readJsonBody(req).then(
         (body) => {
-          const decision = handleWebhook(
-            { body, query: queryOf(req), headers: req.headers as Record<string, unknown> },
-            { secret: node.credentials?.secret, events },
-          );
+          const decision = handleWebhook({ body, query, headers }, { secret, events });
           switch (decision.kind) {
             case 'unauthorized':
-              node.status({ fill: 'red', shape: 'ring', text: RED._('memberspot-webhook.status.unauthorized') });
-              return reply(res, 401, { error: decision.message });
+              return reply(req, res, 401, { error: decision.message });
             case 'authTest':
               node.status({ fill: 'green', shape: 'dot', text: RED._('memberspot-webhook.status.authTest') });
-              return reply(res, 200, { ok: true });
+              return reply(req, res, 200, { ok: true });
             case 'ignored':
-              return reply(res, 200, { ok: true, ignored: decision.event });
+              return reply(req, res, 200, { ok: true, ignored: decision.event });
             case 'event': {
               received += 1;
-              reply(res, 200, { ok: true });
+              reply(req, res, 200, { ok: true });
               node.status({ fill: 'green', shape: 'dot', text: RED._('memberspot-webhook.status.received', { count: received }) });
               node.send({ payload: decision.payload, topic: decision.event ?? '' });
               return;
             }
           }
         },
-        (error: Error & { status?: number }) => {
-          reply(res, error.status ?? 400, { error: error.message });
-        },
+        (error: BodyError) => reply(req, res, error.status, { error: error.message }),
       );
     };
-    RED.httpNode.post(path, handler);
+    // An error from a user's middleware: answered without a stack trace, and logged on this node.
+    const errorHandler = (error: unknown, req: Request, res: Response, next: (err?: unknown) => void) => {
+      if (res.headersSent) return next(error);
+      const status = Number((error as { status?: unknown })?.status);
+      node.warn(error instanceof Error ? error.message : String(error));
+      reply(req, res, status >= 400 && status < 600 ? status : 500, { error: 'The request could not be handled' });
+    };
+    ownRoutes.add(path);
+    RED.httpNode.post(path, ...httpNodeMiddleware(RED.settings), handler, errorHandler as unknown as Handler);
     node.status({ fill: 'grey', shape: 'ring', text: path });
 
     node.on('close', (_removed, done) => {
+      ownRoutes.delete(path);
       // Remove exactly this route (the way Node-RED's own http in node does), so a redeploy can add it again.
       const stack: RouterLayer[] = RED.httpNode._router?.stack ?? RED.httpNode.router?.stack ?? [];
       for (let i = stack.length - 1; i >= 0; i -= 1) {

@@ -3,14 +3,17 @@
  *
  * Each field of the action is a typedInput, resolved with RED.util.evaluateNodeProperty; a field left at
  * "msg.<field>" (or blank) takes msg.<field name>. The result replaces msg.payload on the same msg. With
- * msg.payload an array of input objects, every element runs (through the limiter) and msg.payload becomes
- * one result per element. Failures go to done(err), so Catch nodes see them; the handler never throws.
+ * msg.payload an array of input objects, every element runs (at most "Parallel requests" at once, through the
+ * limiter) and msg.payload becomes one result per element, in element order. Failures go to done(err), so
+ * Catch nodes see them; the handler never throws.
  */
-import { actions, describeError, isActionId, buildInput } from '../shared';
+import { actions, describeError, isActionId, buildInput, ValidationError } from '../shared';
 import type { AnyAction } from '../shared';
-import { BLANK_FALLS_BACK, FALLBACK_TYPE, OPTIONS_TYPE } from './fields';
-import { CONFIG_TYPE, MemberspotNodeError, type MemberspotConfigNode } from './common';
-import type { Done, Msg, RED, RedNode, Send } from './types';
+import { runAction } from '../shared/paging';
+import { BLANK_FALLS_BACK, FALLBACK_TYPE, OPTIONS_TYPE, PAGING } from './fields';
+import { CONFIG_TYPE, MemberspotNodeError, type AccountUser, type MemberspotConfigNode } from './common';
+import { throttledStatus } from './status';
+import type { Done, Msg, NodeStatus, RED, Send } from './types';
 
 interface ActionDef {
   id: string;
@@ -20,11 +23,38 @@ interface ActionDef {
   [property: string]: unknown;
 }
 
-/** Elements of a bulk payload run with at most this many in flight (the limiter paces rate-limited ones). */
-const BULK_CONCURRENCY = 4;
+type Fill = NonNullable<NodeStatus['fill']>;
+
+function isInputObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? `the text ${JSON.stringify(value.slice(0, 40))}` : `${typeof value} ${String(value).slice(0, 40)}`;
+}
+
+/**
+ * A bulk payload: an array whose elements are all input objects. An array mixing objects with anything else
+ * is refused (naming the elements), rather than run as one call that replaces the whole array.
+ */
+function bulkElements(payload: unknown): Array<Record<string, unknown>> | undefined {
+  if (!Array.isArray(payload) || payload.length === 0 || !payload.some(isInputObject)) return undefined;
+  const bad = payload.flatMap((element, index) => (isInputObject(element) ? [] : [index]));
+  if (bad.length === 0) return payload as Array<Record<string, unknown>>;
+  throw new ValidationError(
+    bad.slice(0, 5).map((index) => ({
+      field: `msg.payload[${index}]`,
+      message:
+        `is ${describeValue(payload[index])}; in a bulk payload every element must be an object with the fields of one call ` +
+        '(e.g. {"email": "…"}). Remove or fix this element; no element was run',
+    })),
+  );
+}
 
 export = function register(RED: RED): void {
-  function evaluate(value: string, type: string, node: RedNode, msg: Msg): Promise<unknown> {
+  function evaluate(value: string, type: string, node: AccountUser, msg: Msg): Promise<unknown> {
     return new Promise((resolve, reject) => {
       try {
         RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => (err ? reject(err) : resolve(result)));
@@ -34,25 +64,77 @@ export = function register(RED: RED): void {
     });
   }
 
-  function MemberspotNode(this: RedNode, config: ActionDef): void {
+  /** The first part of a msg path that is missing (`msg.payload.buyer` for `payload.buyer.email`), if it can tell. */
+  function missingParent(path: string, msg: Msg): string | undefined {
+    try {
+      const parts = RED.util.normalisePropertyExpression?.(path) ?? [];
+      let current: unknown = msg;
+      let shown = 'msg';
+      for (const part of parts.slice(0, -1)) {
+        shown += typeof part === 'number' ? `[${part}]` : `.${part}`;
+        current = (current as Record<string | number, unknown>)[part];
+        if (current === undefined || current === null) return `${shown} is ${current === null ? 'null' : 'missing'}`;
+      }
+    } catch {
+      /* the path itself is invalid: the runtime's message says so */
+    }
+    return undefined;
+  }
+
+  function MemberspotNode(this: AccountUser, config: ActionDef): void {
     RED.nodes.createNode(this, config);
     // Node-RED calls the constructor with the node as `this`; handlers below need it.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const node = this;
     const account = config.account ? (RED.nodes.getNode(config.account) as MemberspotConfigNode | null) : null;
     const action: AnyAction | undefined = isActionId(config.action) ? actions[config.action] : undefined;
+    // A paged list (action.paging): one page, or with "All pages" every page up to the limit (blank: none).
+    const paging = { returnAll: config[PAGING.returnAll] === true || config[PAGING.returnAll] === 'true', limit: config[PAGING.limit] };
     const running = new AbortController();
+    const shown = throttledStatus(node);
     let inFlight = 0;
     let closing = false;
+    /** The account's warning (Redis unreachable), shown with every status while it lasts. */
+    let warning: string | undefined;
+    let base: NodeStatus = {};
 
-    if (account && account.type === CONFIG_TYPE) account.register(node);
-
-    function status(fill: 'grey' | 'blue' | 'green' | 'red' | 'yellow', shape: 'ring' | 'dot', key: string, values?: Record<string, unknown>) {
-      node.status({ fill, shape, text: RED._(`memberspot.status.${key}`, values) });
+    function show(status: NodeStatus) {
+      base = status;
+      if (!warning) return shown.set(status);
+      const note = RED._('memberspot.status.redisFallback');
+      shown.set({
+        fill: status.fill === 'red' ? 'red' : 'yellow',
+        shape: 'ring',
+        text: status.text ? `${status.text} · ${note}` : note,
+      });
     }
+    function status(fill: Fill, shape: 'ring' | 'dot', key: string, values?: Record<string, unknown>) {
+      show({ fill, shape, text: RED._(`memberspot.status.${key}`, values) });
+    }
+    node.accountWarning = (text) => {
+      warning = text;
+      if (!closing) show(base);
+    };
 
     if (!action) status('red', 'ring', 'noAction');
     else if (!account) status('red', 'ring', 'noAccount');
+    if (account && account.type === CONFIG_TYPE) account.register(node);
+
+    /** The in-flight cap of the account's client ("Parallel requests"); 8 while the account cannot make one. */
+    function cap(): number {
+      try {
+        return account && account.type === CONFIG_TYPE ? account.client().parallelRequests : 8;
+      } catch {
+        return 8; // the message itself reports why
+      }
+    }
+
+    /** "working", or "queued (n)" when more messages are under way than the account sends at once. */
+    function busy() {
+      const waiting = inFlight - cap();
+      if (waiting > 0) status('yellow', 'ring', 'queued', { count: waiting });
+      else status('blue', 'dot', 'working', { action: action?.label ?? '' });
+    }
 
     /** The value of one field for one input: the node's setting, or msg.<name> / the bulk element's <name>. */
     async function fieldValue(name: string, msg: Msg, fallback: Record<string, unknown>): Promise<unknown> {
@@ -61,7 +143,21 @@ export = function register(RED: RED): void {
       const value = raw === undefined || raw === null ? '' : String(raw);
       if (type === FALLBACK_TYPE || (BLANK_FALLS_BACK.has(type) && value.trim() === '')) return fallback[name];
       if (type === OPTIONS_TYPE) return value;
-      return evaluate(value, type, node, msg);
+      try {
+        return await evaluate(value, type, node, msg);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        const where = type === 'msg' ? `msg.${value}` : `${type} ${JSON.stringify(value)}`;
+        const parent = type === 'msg' ? missingParent(value, msg) : undefined;
+        throw new ValidationError([
+          {
+            field: name,
+            message:
+              `could not be read from ${where} (${parent ? `${parent}: ` : ''}${why}). ` +
+              `Check the path set in the node's ${name} field, or make sure every message has it`,
+          },
+        ]);
+      }
     }
 
     async function inputFor(act: AnyAction, msg: Msg, fallback: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -78,9 +174,8 @@ export = function register(RED: RED): void {
       }
       const client = account.client();
       const signal = running.signal;
-      const payload = msg.payload;
-      if (Array.isArray(payload) && payload.length > 0 && payload.every((p) => typeof p === 'object' && p !== null && !Array.isArray(p))) {
-        const elements = payload as Array<Record<string, unknown>>;
+      const elements = bulkElements(msg.payload);
+      if (elements) {
         const results: unknown[] = new Array(elements.length);
         let next = 0;
         let finished = 0;
@@ -91,7 +186,7 @@ export = function register(RED: RED): void {
             const index = next++;
             try {
               const input = await inputFor(action, msg, elements[index]);
-              results[index] = { ok: true, result: await client.execute(action.id, input, { signal }) };
+              results[index] = { ok: true, result: await runAction(client, action, input, { ...paging, signal }) };
             } catch (error) {
               failed += 1;
               results[index] = { ok: false, error: describeError(error) };
@@ -100,7 +195,8 @@ export = function register(RED: RED): void {
             if (!closing) status('blue', 'dot', 'progress', { done: finished, total: elements.length });
           }
         };
-        await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, elements.length) }, worker));
+        // The account's in-flight cap ("Parallel requests"): 1 runs the elements one at a time, in order.
+        await Promise.all(Array.from({ length: Math.min(client.parallelRequests, elements.length) }, worker));
         msg.payload = results;
         if (failed > 0) status('yellow', 'dot', 'bulkFailed', { ok: elements.length - failed, failed, total: elements.length });
         else status('green', 'dot', 'bulkDone', { total: elements.length });
@@ -109,8 +205,7 @@ export = function register(RED: RED): void {
         return true;
       }
       const input = await inputFor(action, msg, msg);
-      status('blue', 'dot', 'working', { action: action.label });
-      msg.payload = await client.execute(action.id, input, { signal });
+      msg.payload = await runAction(client, action, input, { ...paging, signal });
       send(msg);
       done();
       return false;
@@ -120,19 +215,19 @@ export = function register(RED: RED): void {
 
     node.on('input', (msg, send, done) => {
       inFlight += 1;
-      status('yellow', 'ring', 'queued', { count: inFlight });
+      busy();
       const task: Promise<void> = run(msg, send, done)
         .then(
           (bulk) => {
             if (closing || bulk) return;
-            if (inFlight > 1) status('blue', 'dot', 'working', { action: action?.label ?? '' });
+            if (inFlight > 1) busy();
             else status('green', 'dot', 'done', { action: action?.label ?? '' });
           },
           (error: unknown) => {
             const detail =
               error instanceof MemberspotNodeError ? { message: error.message, hint: error.hint, code: error.code } : describeError(error);
             msg.error = detail;
-            if (!closing) node.status({ fill: 'red', shape: 'ring', text: detail.message.slice(0, 60) });
+            if (!closing) show({ fill: 'red', shape: 'ring', text: detail.message.slice(0, 60) });
             done(new MemberspotNodeError(detail));
           },
         )
@@ -153,11 +248,12 @@ export = function register(RED: RED): void {
 
     node.on('close', (_removed, done) => {
       closing = true;
+      shown.stop();
       // Calls waiting for the limiter or a retry are cancelled at once (each ends in done(err)); a request
-      // already on the wire is abandoned. Then the node is closed: this never waits for Memberspot.
+      // already on the wire is abandoned. The account closes its client when this was its last user.
       running.abort();
-      account?.deregister?.(node);
-      Promise.allSettled([...pending]).then(() => {
+      const left = account && account.type === CONFIG_TYPE ? account.deregister(node) : Promise.resolve();
+      Promise.allSettled([...pending, left]).then(() => {
         node.status({});
         done();
       });

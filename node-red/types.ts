@@ -68,6 +68,8 @@ export interface RED {
       msg: Msg,
       callback: (err: Error | null, result?: unknown) => void,
     ): unknown;
+    /** The parts of a property path (`payload.buyer.email` -> ['payload', 'buyer', 'email']). */
+    normalisePropertyExpression?(path: string): Array<string | number>;
   };
   httpAdmin: ExpressApp;
   httpNode: ExpressApp;

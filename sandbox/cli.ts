@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from './index';
 import { DEFAULT_API_KEY } from './server';
 import type { FaultOptions, Sandbox, SandboxOptions } from './types';
+import { validateVariants, type Variants } from './variants';
 
 const USAGE = `Usage: memberspot-sandbox [options]
 
@@ -20,10 +21,17 @@ Options:
   --reset-rate <0..1>     fraction of requests whose connection is dropped
   --latency-ms <ms>       delay added to requests
   --latency-rate <0..1>   fraction of requests that get the delay (default 1)
+  --variant <name=value>  switch a project decision of the contract to its known alternative (repeatable):
+                            customPropertyKey=propertyId|id, cursor=nextPage|next_page|absent,
+                            loginToken=object|string|token, deleteAccess=remove|deactivate,
+                            retryAfter=true|false, rateLimitHeaders=none|RateLimit|X-RateLimit,
+                            listUsers=object|array, openapi=match|differs|none
+                          (the OpenAPI document is served at GET /api-json, made from the sandbox's routes)
   -h, --help              show this help
 
 Control endpoints for tests: GET /__sandbox/state, GET /__sandbox/requests, POST /__sandbox/reset,
-POST /__sandbox/faults, POST /__sandbox/rate-limit, POST /__sandbox/script, POST /__sandbox/clear-log.`;
+POST /__sandbox/faults, POST /__sandbox/rate-limit, POST /__sandbox/script, POST /__sandbox/clear-log,
+GET and POST /__sandbox/variants. They answer only requests whose Host and Origin are the sandbox's own.`;
 
 export interface CliEnvironment {
   log(line: string): void;
@@ -104,6 +112,7 @@ export function parseCliArgs(argv: readonly string[]): SandboxOptions | 'help' {
       'reset-rate': { type: 'string' },
       'latency-ms': { type: 'string' },
       'latency-rate': { type: 'string' },
+      variant: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -119,10 +128,25 @@ export function parseCliArgs(argv: readonly string[]): SandboxOptions | 'help' {
     seed: seedFlag(values.seed),
     rateLimit: limit === 0 ? false : { limit, windowMs: integerFlag('rate-window-ms', values['rate-window-ms'], 1), scope },
     faults: faultFlags(values),
+    ...(values.variant ? { variants: variantFlags(values.variant) } : {}),
   };
 }
 
-function faultFlags(values: Record<string, string | boolean | undefined>): FaultOptions | undefined {
+function variantFlags(flags: string[]): Partial<Variants> {
+  const variants: Record<string, string | boolean> = {};
+  for (const flag of flags) {
+    const [name, value] = flag.split('=', 2);
+    if (value === undefined) throw new UsageError(`--variant must be name=value, e.g. --variant cursor=next_page`);
+    variants[name] = value === 'true' ? true : value === 'false' ? false : value;
+  }
+  try {
+    return validateVariants(variants);
+  } catch (error) {
+    throw new UsageError(`--variant: ${(error as Error).message}`);
+  }
+}
+
+function faultFlags(values: Record<string, string | string[] | boolean | undefined>): FaultOptions | undefined {
   const flag = (name: string, max: number) => {
     const value = values[name];
     return typeof value === 'string' ? numberFlag(name, value, 0, max) : undefined;

@@ -1,4 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { errorReply, HttpError, notFound, parseJson, type Reply } from './http';
+import type { Variants } from './variants';
 import type { FaultOptions, RateLimitOptions, Sandbox, ScriptedFault, SeedOption } from './types';
 import { isRecord } from './validate';
 
@@ -19,10 +22,53 @@ const CONTROL_ROUTES = new Map<string, ControlHandler>([
   ['POST /__sandbox/rate-limit', (sandbox, body) => sandbox.setRateLimit(body as RateLimitOptions | false)],
   ['POST /__sandbox/script', (sandbox, body) => sandbox.script(...scriptOf(body))],
   ['POST /__sandbox/clear-log', (sandbox) => sandbox.clearLog()],
+  ['GET /__sandbox/variants', (sandbox) => sandbox.variants],
+  ['POST /__sandbox/variants', (sandbox, body) => sandbox.setVariants(body as Partial<Variants>)],
 ]);
 
 export function isControlPath(path: string): boolean {
   return path.startsWith(CONTROL_PREFIX);
+}
+
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+const ANY_ADDRESS = new Set(['0.0.0.0', '::', '']);
+
+/** The `host:port` values naming this sandbox: loopback, the address it listens on (every interface for 0.0.0.0 / ::). */
+export function ownHosts(listenHost: string, port: number): Set<string> {
+  const names = [...LOOPBACK_NAMES, bracket(listenHost)];
+  if (ANY_ADDRESS.has(listenHost)) {
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const { address } of addresses ?? []) names.push(bracket(address));
+    }
+  }
+  return new Set(names.map((name) => `${name.toLowerCase()}:${port}`));
+}
+
+function bracket(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/**
+ * Control endpoints change the sandbox's state without a key, so a web page must not reach them: a request
+ * whose Host (DNS rebinding) or Origin (a cross-site form or fetch) is not the sandbox's own gets a 403.
+ * Requests without Origin (curl, Node.js, tests) pass.
+ */
+export function refuseForeign(headers: IncomingHttpHeaders, own: Set<string>): Reply | undefined {
+  const host = headers.host?.toLowerCase();
+  if (host !== undefined && !own.has(host)) {
+    return errorReply(new HttpError(403, 'Control endpoints answer only requests whose Host is the sandbox itself'));
+  }
+  const origin = headers.origin;
+  if (origin === undefined) return undefined;
+  let originHost: string | undefined;
+  try {
+    const url = new URL(origin);
+    originHost = url.protocol === 'http:' ? url.host.toLowerCase() : undefined;
+  } catch {
+    originHost = undefined;
+  }
+  if (originHost !== undefined && own.has(originHost)) return undefined;
+  return errorReply(new HttpError(403, 'Control endpoints refuse requests from another Origin (a web page cannot change the sandbox)'));
 }
 
 export function handleControl(sandbox: Sandbox, method: string, path: string, bodyText: string): Reply {

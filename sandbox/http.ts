@@ -59,6 +59,8 @@ export function send(res: ServerResponse, reply: Reply): void {
 export interface RawBody {
   text: string;
   tooLarge: boolean;
+  /** The size as received. */
+  bytes: number;
 }
 
 /** Reads the whole body. Past the limit it keeps draining (so the client can read the 413) but stops keeping. */
@@ -69,7 +71,7 @@ export async function readBody(req: IncomingMessage, limitBytes = MAX_BODY_BYTES
     size += chunk.length;
     if (size <= limitBytes) chunks.push(chunk);
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > limitBytes };
+  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > limitBytes, bytes: size };
 }
 
 export type ParsedBody = { ok: true; value: unknown } | { ok: false; error: HttpError };

@@ -3,14 +3,34 @@ import type { RequestLogEntry } from './types';
 /** Replaces the API key wherever a client put it by mistake (path, query, body): the log never holds the key. */
 export const REDACTED_KEY = '[redacted API key]';
 
-/** The request log, oldest arrival first. */
+export interface LogLimits {
+  /** The newest entries kept; older ones are dropped (default 10,000). */
+  maxEntries: number;
+  /** A body larger than this (in bytes, as received) is logged as a size marker (default 64 KB). */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_LOG_LIMITS: Readonly<LogLimits> = Object.freeze({ maxEntries: 10_000, maxBodyBytes: 64 * 1024 });
+
+/** What the log keeps instead of a body that is larger than `maxBodyBytes`. */
+export function omittedBody(bytes: number): { omitted: string; bytes: number } {
+  return { omitted: 'body too large for the log', bytes };
+}
+
+/** The request log, oldest arrival first, bounded in entries (bodies are bounded by the caller). */
 export class RequestLog {
   /** Cleared in place, so a reference handed out stays live. */
   readonly entries: RequestLogEntry[] = [];
   private readonly arrivalOf = new WeakMap<RequestLogEntry, number>();
   private arrivals = 0;
 
-  constructor(private readonly apiKey: string) {}
+  constructor(
+    private readonly apiKey: string,
+    readonly limits: LogLimits = DEFAULT_LOG_LIMITS,
+  ) {
+    if (!(Number.isInteger(limits.maxEntries) && limits.maxEntries >= 1)) throw new TypeError('log.maxEntries must be a whole number, 1 or more');
+    if (!(Number.isInteger(limits.maxBodyBytes) && limits.maxBodyBytes >= 0)) throw new TypeError('log.maxBodyBytes must be a whole number, 0 or more');
+  }
 
   /** Numbers requests as they arrive, to keep the log in arrival order. */
   arrive(): number {
@@ -25,6 +45,7 @@ export class RequestLog {
     while (index > 0 && (this.arrivalOf.get(this.entries[index - 1]) ?? 0) > arrival) index -= 1;
     this.entries.splice(index, 0, redacted);
     this.arrivalOf.set(redacted, arrival);
+    if (this.entries.length > this.limits.maxEntries) this.entries.splice(0, this.entries.length - this.limits.maxEntries);
   }
 
   clear(): void {

@@ -27,6 +27,15 @@ export class SlidingWindow {
     const untilOldestLeaves = this.arrivals[0] + this.windowMs - now;
     return Math.max(1, Math.ceil(untilOldestLeaves / 1000));
   }
+
+  /** The limit, the requests left in the current window and the seconds until one more is free. */
+  status(): { limit: number; remaining: number; resetSeconds: number } {
+    const now = this.now();
+    const counted = this.arrivals.filter((arrival) => arrival > now - this.windowMs);
+    const remaining = Math.max(0, this.limit - counted.length);
+    const resetSeconds = counted.length === 0 ? 0 : Math.max(1, Math.ceil((counted[0] + this.windowMs - now) / 1000));
+    return { limit: this.limit, remaining, resetSeconds };
+  }
 }
 
 /** The sandbox's rate limit. The API has a single key, so one window serves "per API key". */
@@ -52,6 +61,13 @@ export class RateLimiter {
   /** Whether the route is in scope; while the limit is off, the scope is Memberspot's own (`limited`). */
   inScope(route: Route): boolean {
     return (this.config && this.config.scope === 'all') || route.rateLimited === true;
+  }
+
+  /** `<prefix>-Limit`, `-Remaining` and `-Reset` for a route in scope while a limit is on. */
+  headers(route: Route, prefix: string): Record<string, string> {
+    if (!this.window || !this.inScope(route)) return {};
+    const { limit, remaining, resetSeconds } = this.window.status();
+    return { [`${prefix}-Limit`]: String(limit), [`${prefix}-Remaining`]: String(remaining), [`${prefix}-Reset`]: String(resetSeconds) };
   }
 
   /** null when the request may pass (and is counted if in scope), otherwise the Retry-After seconds. */

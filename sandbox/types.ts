@@ -1,4 +1,6 @@
+import type { LogLimits } from './log';
 import type { SandboxState } from './state';
+import type { Variants } from './variants';
 
 /** The data model of the sandbox, the options of `startSandbox` and the running `Sandbox`. */
 
@@ -136,6 +138,10 @@ export interface SandboxOptions {
   faults?: FaultOptions;
   /** Lifetime of login tokens. Default one hour. */
   loginTokenTtlMs?: number;
+  /** Switches for the [D] points of the contract (see Variants); default: what the package assumes. */
+  variants?: Partial<Variants>;
+  /** Bounds of the request log. Default 10,000 entries, bodies up to 64 KB (larger ones as a size marker). */
+  log?: Partial<LogLimits>;
 }
 
 export type AuthResult = 'valid' | 'invalid' | 'missing';
@@ -171,6 +177,10 @@ export interface Sandbox {
   /** The request log, oldest first (a live array, cleared in place). */
   readonly requests: RequestLogEntry[];
   clearLog(): void;
+  /** The current variants (a copy). */
+  readonly variants: Variants;
+  /** Switches the given variants; kept across `reset()`, like the rate limit settings. */
+  setVariants(variants: Partial<Variants>): void;
   setFaults(faults: FaultOptions | null): void;
   /** New settings start with an empty window. */
   setRateLimit(rateLimit: RateLimitOptions | false): void;

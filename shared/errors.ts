@@ -15,6 +15,7 @@ export type MemberspotErrorCode =
   | 'API_ERROR'
   | 'NETWORK'
   | 'TIMEOUT'
+  | 'REDIRECT'
   | 'CLIENT_CLOSED';
 
 export interface MemberspotErrorOptions {
@@ -150,11 +151,63 @@ export class TimeoutError extends NetworkError {
   }
 }
 
-/** The client was closed (e.g. a Node-RED redeploy) while the call waited. Nothing more was sent. */
+/**
+ * A 3xx answer. Redirects are never followed (the API key would go along), so nothing was sent to where it
+ * pointed; `targetHost` is that host (never its path or query), or '' when the answer named none.
+ */
+export class RedirectError extends MemberspotError {
+  override name = 'RedirectError';
+  readonly targetHost: string;
+  constructor(message: string, options: MemberspotErrorOptions & { targetHost?: string } = {}) {
+    super('REDIRECT', message, options);
+    this.targetHost = options.targetHost ?? '';
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), targetHost: this.targetHost };
+  }
+}
+
+/**
+ * The error for a 3xx answer from the base URL (any transport): it names only the host the redirect
+ * pointed to, says that nothing was sent there, and points at the base URL.
+ */
+export function redirectError(
+  status: number,
+  location: string | undefined,
+  baseUrl: string,
+  options: { actionId?: string; attempts?: number } = {},
+): RedirectError {
+  const base = new URL(baseUrl);
+  let targetHost = '';
+  if (location?.trim()) {
+    try {
+      targetHost = new URL(location.trim(), `${base.origin}${base.pathname.replace(/\/?$/, '/')}`).host.slice(0, 255);
+    } catch {
+      targetHost = '';
+    }
+  }
+  const where = !targetHost
+    ? 'without a valid target'
+    : targetHost === base.host
+      ? `to another address on the same host (${targetHost})`
+      : `to another host (${targetHost})`;
+  return new RedirectError(
+    `Memberspot's base URL answered ${status}, a redirect ${where}. Redirects are never followed, so nothing was sent there (and not the API key).`,
+    {
+      ...options,
+      status,
+      targetHost,
+      hint: `Check the base URL in the credentials (now ${base.origin}${base.pathname.replace(/\/+$/, '')}): it must be the address the API answers at directly, e.g. https://api.memberspot.de, not one that forwards elsewhere.`,
+    },
+  );
+}
+
+/** The client was closed (e.g. a Node-RED redeploy), or the caller's signal aborted, before the call finished. */
 export class ClientClosedError extends MemberspotError {
   override name = 'ClientClosedError';
-  constructor(options: MemberspotErrorOptions = {}) {
-    super('CLIENT_CLOSED', 'The Memberspot client was closed before this call could be sent.', {
+  constructor({ message, ...options }: MemberspotErrorOptions & { message?: string } = {}) {
+    super('CLIENT_CLOSED', message ?? 'The Memberspot client was closed before this call could be sent.', {
       hint: 'This happens when a flow is redeployed or n8n shuts down while calls wait for the rate limit; run the item again.',
       ...options,
     });

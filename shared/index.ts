@@ -6,8 +6,10 @@
  *   const memberspot = createClient({ apiKey: process.env.MEMBERSPOT_API_KEY });
  *   await memberspot.execute('grantAccess', { email: 'anna@example.com', accessId: 'off_basic' });
  */
-export { createClient, DEFAULT_BASE_URL } from './client';
-export type { ClientOptions, ExecuteOptions, ListAllOptions, MemberspotClient, RetryEvent, RetryOptions } from './client';
+export { createClient } from './client';
+export type { MemberspotClient } from './client';
+export { DEFAULT_BASE_URL, DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_TIMEOUT_MS } from './options';
+export type { ClientOptions, ExecuteOptions, ListAllOptions, RetryEvent, RetryOptions } from './options';
 export { actions, actionList, isActionId } from './actions';
 export type { ActionInput, ActionOutput, Actions, AnyAction } from './actions';
 export {
@@ -18,12 +20,14 @@ export {
   NetworkError,
   NotFoundError,
   RateLimitError,
+  RedirectError,
+  redirectError,
   Redactor,
   TimeoutError,
   ValidationError,
 } from './errors';
 export type { FieldIssue, MemberspotErrorCode } from './errors';
-export { accountId, limiterFor, DEFAULT_REQUESTS_PER_SECOND } from './limiter';
+export { accountId, limiterFor } from './limiter';
 export type { LimiterOptions } from './limiter';
 export { TransportError, parseBody } from './transport';
 export type { Transport, TransportRequest, TransportResponse } from './transport';

@@ -8,20 +8,31 @@
  *   with a little network jitter, while using about 96% of the limit.
  * - `general`: everything else, sent at once (the transport's connection pool bounds concurrency).
  * A 429 slows a lane down (the general lane then spaces requests too); successes bring it back.
+ * The lanes themselves are in ./lane (their queue in ./waitQueue), the Redis side in ./redisLane.
  *
  * With a Redis URL, the limited lane is a bottleneck cluster in Redis, shared by every process that uses
  * the same account and Redis. If Redis cannot be reached, the lane falls back to the process's own limit
  * (nothing fails; a warning says so) and tries Redis again 30 seconds later.
  */
-import Bottleneck from 'bottleneck';
 import { createHash } from 'node:crypto';
-import { acquireRedis, displayRedisUrl, REDIS_READY_TIMEOUT_MS, releaseRedis, validateRedisUrl, withTimeout } from './redis';
+import { LaneState, type ScheduleOptions } from './lane';
+import { DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, validParallelRequests, validRate } from './options';
+import { acquireRedis, displayRedisUrl, releaseRedis, validateRedisUrl } from './redis';
+import type { Cluster } from './redisLane';
+
+// The paths other code imports these from; they are defined in ./options and ./lane.
+export { DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, MAX_PARALLEL_REQUESTS, validParallelRequests } from './options';
+export type { ScheduleOptions } from './lane';
 
 export type Lane = 'limited' | 'general';
 
 export interface LimiterOptions {
   /** Requests per second on rate-limited endpoints (default 4, Memberspot's documented limit). */
   requestsPerSecond?: number;
+  /**
+   * Calls in flight at once per lane (default 8, 1..64): Memberspot's "Parallel requests". With 1, the calls
+   * of a lane are sent one after another in the order they were made.
+   */
   parallelRequests?: number;
   /** Share the limit with other processes through this Redis (e.g. redis://127.0.0.1:6379). */
   redisUrl?: string;
@@ -29,7 +40,6 @@ export interface LimiterOptions {
   onWarning?: (message: string) => void;
 }
 
-export const DEFAULT_REQUESTS_PER_SECOND = 4;
 /**
  * Spacing margin in one process: 4% wider than 1000/N ms. At 4/s that is 260 ms: five calls span 1040 ms,
  * so a call may reach Memberspot up to 40 ms late (network or event-loop jitter) without a 429, and the
@@ -42,16 +52,6 @@ const SPACING_MARGIN = 1.04;
  * and still uses 91% of the limit.
  */
 const CLUSTER_SPACING_MARGIN = 1.1;
-/** The slowest a lane gets after 429s; the retries themselves wait as long as Retry-After asks. */
-const MAX_SPACING_MS = 2_000;
-/** A burst of 429s for calls sent at the same pace counts as one. */
-const SLOW_DOWN_HOLD_MS = 1_000;
-/** Successes in a row after which a slowed-down lane speeds up one step. */
-const RECOVERY_STREAK = 5;
-/** Calls in flight per lane: the undici transport's connections per origin. */
-const MAX_IN_FLIGHT = 8;
-/** After Redis failed, how long to use the local limit before trying Redis again. */
-const REDIS_RETRY_MS = 30_000;
 
 export function spacingFor(requestsPerSecond: number, clustered = false): number {
   return Math.ceil((1000 / requestsPerSecond) * (clustered ? CLUSTER_SPACING_MARGIN : SPACING_MARGIN));
@@ -66,237 +66,53 @@ export function accountId(baseUrl: string, apiKey: string): string {
   return `${baseUrl.replace(/\/+$/, '')}#${hash(apiKey)}`;
 }
 
-interface Cluster {
-  url: string;
-  id: string;
-  warn: (message: string) => void;
-}
-
-/** A call waiting for its turn in a lane. */
-interface Waiting {
-  start(): void;
-  cancel?: () => void;
-}
-
-export interface ScheduleOptions {
-  /** Aborting it while the call waits takes the call out of the queue (it never takes a slot). */
-  signal?: AbortSignal;
-  /** A retry goes before calls that have not been sent yet, so that it keeps its place. */
-  retry?: boolean;
-}
-
-/**
- * One lane. Waiting calls queue here, not in bottleneck: bottleneck only ever holds one "turn" per lane
- * and process, and each turn starts the next live call. So a cancelled call (a closed client, a redeployed
- * flow) leaves the queue at once instead of holding a slot, and in Redis mode every process gets turns in
- * the order bottleneck hands them out.
- */
-class LaneState {
-  /** Created on first need: an unthrottled lane sends directly, without bottleneck's scheduling cost. */
-  private local?: Bottleneck;
-  private clustered?: Bottleneck;
-  private ready?: Promise<unknown>;
-  private redisDownUntil = 0;
-  private redisDown = false;
-  private readonly retries: Waiting[] = [];
-  private readonly fresh: Waiting[] = [];
-  private turnPending = false;
-  private inFlight = 0;
-  spacing: number;
-  /** The spacing of the last slow-down's first step; below it a lane goes straight back to its base. */
-  private floor = 0;
-  private streak = 0;
-  private lastSlowDown = 0;
-
-  constructor(
-    private baseSpacing: number,
-    /** Calls in flight at once; beyond it calls wait here, so that their timeout starts when they are sent. */
-    private readonly maxInFlight: number,
-    private readonly cluster?: Cluster,
-  ) {
-    this.spacing = baseSpacing;
-  }
-
-  /** Calls waiting for a turn (for tests and status). */
-  get waiting(): number {
-    return this.retries.length + this.fresh.length;
-  }
-
-  schedule<T>(task: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
-    const { signal } = options;
-    return new Promise<T>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const queue = options.retry ? this.retries : this.fresh;
-      const entry: Waiting = {
-        start: () => {
-          if (signal && entry.cancel) signal.removeEventListener('abort', entry.cancel);
-          this.inFlight += 1;
-          task()
-            .then(resolve, reject)
-            .finally(() => {
-              this.inFlight -= 1;
-              this.requestTurn();
-            });
-        },
-      };
-      if (signal) {
-        entry.cancel = () => {
-          const index = queue.indexOf(entry);
-          if (index >= 0) queue.splice(index, 1);
-          reject(signal.reason);
-        };
-        signal.addEventListener('abort', entry.cancel, { once: true });
-      }
-      queue.push(entry);
-      this.requestTurn();
-    });
-  }
-
-  private next(): Waiting | undefined {
-    return this.retries.shift() ?? this.fresh.shift();
-  }
-
-  /** Starts what may start now, or asks bottleneck for one turn; each turn starts one call and asks for the next. */
-  private requestTurn(): void {
-    if (this.inFlight >= this.maxInFlight) return;
-    // An unthrottled lane starts calls at once, up to its bound on calls in flight.
-    while (this.spacing === 0 && this.waiting > 0 && this.inFlight < this.maxInFlight) this.next()?.start();
-    if (this.spacing === 0 || this.turnPending || this.waiting === 0) return;
-    this.turnPending = true;
-    const turn = async () => {
-      this.turnPending = false;
-      const next = this.next();
-      next?.start();
-      this.requestTurn();
-    };
-    void this.takeTurn(turn);
-  }
-
-  private async takeTurn(turn: () => Promise<void>): Promise<void> {
-    if (this.cluster && Date.now() >= this.redisDownUntil) {
-      try {
-        return await this.scheduleInRedis(this.cluster, turn);
-      } catch (error) {
-        // A turn never fails by itself: this is Redis failing, and the turn falls back to the local limit.
-        this.redisFailed(this.cluster, error);
-      }
-    }
-    this.local ??= new Bottleneck({ minTime: this.spacing, maxConcurrent: null });
-    return this.local.schedule(turn);
-  }
-
-  private async scheduleInRedis<T>(cluster: Cluster, task: () => Promise<T>): Promise<T> {
-    if (!this.clustered) {
-      this.clustered = new Bottleneck({
-        id: cluster.id,
-        datastore: 'ioredis',
-        connection: acquireRedis(cluster.url),
-        clearDatastore: false,
-        minTime: this.spacing,
-        maxConcurrent: null,
-      });
-      this.clustered.on('error', () => undefined);
-    }
-    this.ready ??= withTimeout(this.clustered.ready(), REDIS_READY_TIMEOUT_MS, `no answer within ${REDIS_READY_TIMEOUT_MS / 1000} s`);
-    await this.ready;
-    const result = await this.clustered.schedule(task);
-    if (this.redisDown) {
-      this.redisDown = false;
-      cluster.warn(`Redis at ${displayRedisUrl(cluster.url)} is reachable again: the rate limit is shared with other processes again.`);
-    }
-    return result;
-  }
-
-  private redisFailed(cluster: Cluster, error: unknown): void {
-    this.ready = undefined;
-    this.redisDownUntil = Date.now() + REDIS_RETRY_MS;
-    if (this.redisDown) return;
-    this.redisDown = true;
-    const why = error instanceof Error ? error.message : String(error);
-    cluster.warn(
-      `Redis at ${displayRedisUrl(cluster.url)} cannot be reached (${why}): each process now keeps to the rate limit on its own, ` +
-        'so several processes together may exceed it (Memberspot then answers 429 and the calls are retried). Trying Redis again in 30 s.',
-    );
-  }
-
-  setBase(spacing: number): void {
-    const slowedDown = this.spacing > this.baseSpacing;
-    this.baseSpacing = spacing;
-    if (!slowedDown || this.spacing < spacing) this.apply(spacing);
-  }
-
-  /**
-   * Wider spacing after a 429. The calls already in flight were sent at the old pace, so further 429s
-   * within a second do not slow the lane down again.
-   */
-  slowDown(floor: number): void {
-    this.streak = 0;
-    this.floor = floor;
-    const now = Date.now();
-    if (now - this.lastSlowDown < SLOW_DOWN_HOLD_MS) return;
-    this.lastSlowDown = now;
-    this.apply(Math.min(MAX_SPACING_MS, Math.max(floor, Math.ceil(this.spacing * 1.5))));
-  }
-
-  succeeded(): void {
-    if (this.spacing <= this.baseSpacing) return;
-    this.streak += 1;
-    if (this.streak < RECOVERY_STREAK) return;
-    this.streak = 0;
-    const next = Math.floor(this.spacing / 1.25);
-    this.apply(next < Math.max(this.floor, this.baseSpacing) ? this.baseSpacing : next);
-  }
-
-  /**
-   * Leaves Redis when no client uses this account any more, so that the process can exit. The connection
-   * is released rather than the limiter disconnected: bottleneck's per-limiter disconnect unsubscribes
-   * without handling a dead connection, which would be an unhandled rejection; closing the last user of a
-   * connection ends every limiter on it cleanly.
-   */
-  async disconnect(): Promise<void> {
-    const { clustered, cluster } = this;
-    if (!clustered || !cluster) return;
-    this.clustered = undefined;
-    this.ready = undefined;
-    await releaseRedis(cluster.url);
-  }
-
-  private apply(spacing: number): void {
-    if (spacing === this.spacing) return;
-    this.spacing = spacing;
-    this.local?.updateSettings({ minTime: spacing });
-    // In Redis the setting is shared: every process slows down (and recovers) together.
-    // (bottleneck's typings say it returns the limiter; it returns a promise, which may reject without Redis.)
-    if (this.clustered) Promise.resolve(this.clustered.updateSettings({ minTime: spacing })).catch(() => undefined);
-  }
-}
-
 interface Registration {
   rate: number;
+  parallel: number;
   onWarning?: (message: string) => void;
+}
+
+export interface Registering {
+  requestsPerSecond?: number;
+  parallelRequests?: number;
 }
 
 export class AccountLimiter {
   private readonly lanes: Record<Lane, LaneState>;
   private readonly registrations = new Map<symbol, Registration>();
+  private readonly clustered: boolean;
   private requestsPerSecond = DEFAULT_REQUESTS_PER_SECOND;
+  private parallel = DEFAULT_PARALLEL_REQUESTS;
 
+  /** The Redis URL is only held in closures (see Cluster): it never shows when the limiter is inspected. */
   constructor(
     readonly id: string,
-    readonly redisUrl?: string,
+    redisUrl?: string,
   ) {
-    const cluster = redisUrl
-      ? { url: redisUrl, id: `memberspot-${hash(id)}-limited`, warn: (message: string) => this.warn(message) }
+    this.clustered = redisUrl !== undefined;
+    const cluster: Cluster | undefined = redisUrl
+      ? {
+          id: `memberspot-${hash(id)}-limited`,
+          display: displayRedisUrl(redisUrl),
+          connect: () => acquireRedis(redisUrl),
+          release: () => releaseRedis(redisUrl),
+          warn: (message: string) => this.warn(message),
+        }
       : undefined;
     this.lanes = {
-      limited: new LaneState(this.spacingFor(this.requestsPerSecond), MAX_IN_FLIGHT, cluster),
-      general: new LaneState(0, MAX_IN_FLIGHT),
+      limited: new LaneState(this.spacingFor(this.requestsPerSecond), this.parallel, cluster),
+      general: new LaneState(0, this.parallel),
     };
   }
 
   /** The requests-per-second in force on the limited lane. */
   get rate(): number {
     return this.requestsPerSecond;
+  }
+
+  /** The calls in flight at once per lane in force (the lowest asked for by the open clients). */
+  get parallelRequests(): number {
+    return this.parallel;
   }
 
   /** The current spacing of a lane in ms (grows after 429s). */
@@ -323,48 +139,50 @@ export class AccountLimiter {
   }
 
   /**
-   * A client of this account starts using the limiter with its configured rate. Clients of one account
-   * may be configured differently: the lowest rate among the open ones is in force.
+   * A client of this account starts using the limiter with its configured rate and parallel requests.
+   * Clients of one account may be configured differently: the lowest values among the open ones are in
+   * force. Throws a ValidationError naming the option when a value is out of range.
    */
-  register(requestsPerSecond: number | undefined, onWarning?: (message: string) => void): () => Promise<void> {
+  register(settings: Registering | number | undefined, onWarning?: (message: string) => void): () => Promise<void> {
+    const { requestsPerSecond, parallelRequests } = typeof settings === 'object' ? settings : { requestsPerSecond: settings, parallelRequests: undefined };
+    const registration = { rate: validRate(requestsPerSecond), parallel: validParallelRequests(parallelRequests), onWarning };
     const token = Symbol('client');
-    this.registrations.set(token, { rate: validRate(requestsPerSecond), onWarning });
-    this.updateRate();
+    this.registrations.set(token, registration);
+    this.update();
     return async () => {
       if (!this.registrations.delete(token)) return;
-      this.updateRate();
+      this.update();
       if (this.registrations.size === 0) await this.lanes.limited.disconnect();
     };
   }
 
   private spacingFor(rate: number): number {
-    return spacingFor(rate, this.redisUrl !== undefined);
+    return spacingFor(rate, this.clustered);
   }
 
   private warn(message: string): void {
     for (const { onWarning } of this.registrations.values()) onWarning?.(message);
   }
 
-  private updateRate(): void {
-    const rates = [...this.registrations.values()].map((r) => r.rate);
-    const rate = rates.length ? Math.min(...rates) : DEFAULT_REQUESTS_PER_SECOND;
+  private update(): void {
+    const all = [...this.registrations.values()];
+    const parallel = all.length ? Math.min(...all.map((r) => r.parallel)) : DEFAULT_PARALLEL_REQUESTS;
+    if (parallel !== this.parallel) {
+      this.parallel = parallel;
+      this.lanes.limited.setMaxInFlight(parallel);
+      this.lanes.general.setMaxInFlight(parallel);
+    }
+    const rate = all.length ? Math.min(...all.map((r) => r.rate)) : DEFAULT_REQUESTS_PER_SECOND;
     if (rate === this.requestsPerSecond) return;
     this.requestsPerSecond = rate;
     this.lanes.limited.setBase(this.spacingFor(rate));
   }
 }
 
-function validRate(value: number | undefined): number {
-  const rate = value ?? DEFAULT_REQUESTS_PER_SECOND;
-  if (!Number.isFinite(rate) || rate <= 0 || rate > 1000) {
-    throw new RangeError(`requestsPerSecond must be a number between 0 and 1000, not ${String(value)}`);
-  }
-  return rate;
-}
-
 /**
  * The process-wide registry. Kept on globalThis so that two copies of this package loaded in one process
- * (e.g. n8n's community folder and a custom folder) still share the account's limit.
+ * (e.g. n8n's community folder and a custom folder) still share the account's limit. Keyed by the
+ * account id and a hash of the Redis URL, never the URL itself (it may hold a password).
  */
 const REGISTRY = Symbol.for('@memberflow/memberspot.limiters.v1');
 type Registry = Map<string, AccountLimiter>;
@@ -381,7 +199,7 @@ function registry(): Registry {
 export function limiterFor(baseUrl: string, apiKey: string, redisUrl?: string): AccountLimiter {
   if (redisUrl) validateRedisUrl(redisUrl);
   const id = accountId(baseUrl, apiKey);
-  const key = redisUrl ? `${id}|${redisUrl}` : id;
+  const key = redisUrl ? `${id}|redis#${hash(redisUrl)}` : id;
   const limiters = registry();
   let limiter = limiters.get(key);
   if (!limiter) {

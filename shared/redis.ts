@@ -4,7 +4,8 @@
  * Memberspot account within one limit together. bottleneck does the clustering; ioredis the connection.
  */
 import Bottleneck from 'bottleneck';
-import Redis from 'ioredis';
+import { createHash } from 'node:crypto';
+import type IORedis from 'ioredis';
 
 /** How long to wait for Redis before falling back to the process's own limit. */
 export const REDIS_READY_TIMEOUT_MS = 3_000;
@@ -43,16 +44,29 @@ export function validateRedisUrl(url: string): void {
   }
 }
 
+/**
+ * ioredis, loaded on first use: only a client with a Redis URL needs it, so a process without Redis never
+ * loads it (nor its dependencies).
+ */
+function loadIORedis(): typeof IORedis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('ioredis') as typeof IORedis;
+}
+
 class RedisLink {
   readonly connection: Bottleneck.IORedisConnection;
   users = 0;
 
   constructor(url: string) {
+    const Redis = loadIORedis();
     const client = new Redis(url, {
       // Fail commands at once while disconnected instead of queueing them: the limiter then falls back.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: REDIS_READY_TIMEOUT_MS,
+      // A Redis that keeps the connection open but stops answering fails commands too, instead of
+      // holding them (and the limiter's turn) forever.
+      commandTimeout: REDIS_READY_TIMEOUT_MS,
       // Keep reconnecting in the background, at most every 5 s, for as long as the process runs.
       retryStrategy: (times) => Math.min(times * 500, 5_000),
     });
@@ -65,27 +79,34 @@ class RedisLink {
 
 const LINKS = Symbol.for('@memberflow/memberspot.redis.v1');
 
+/** Links are keyed by a hash of the URL, never the URL itself: it may hold a password. */
+function linkKey(url: string): string {
+  return createHash('sha256').update(url).digest('hex');
+}
+
 function links(): Map<string, RedisLink> {
   const holder = globalThis as typeof globalThis & { [LINKS]?: Map<string, RedisLink> };
   return (holder[LINKS] ??= new Map());
 }
 
 export function acquireRedis(url: string): Bottleneck.IORedisConnection {
-  let link = links().get(url);
+  const key = linkKey(url);
+  let link = links().get(key);
   if (!link) {
     link = new RedisLink(url);
-    links().set(url, link);
+    links().set(key, link);
   }
   link.users += 1;
   return link.connection;
 }
 
 export async function releaseRedis(url: string): Promise<void> {
-  const link = links().get(url);
+  const key = linkKey(url);
+  const link = links().get(key);
   if (!link) return;
   link.users -= 1;
   if (link.users > 0) return;
-  links().delete(url);
+  links().delete(key);
   await link.connection.disconnect(false).catch(() => undefined);
 }
 

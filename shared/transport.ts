@@ -2,7 +2,7 @@
  * The Transport is the one place where a request leaves the process. The core talks to it through this
  * interface; Node-RED and scripts use the undici implementation, n8n adapts its own request helper.
  */
-import type { HttpMethod } from './types';
+import type { HttpMethod, QueryValue } from './types';
 
 export interface TransportRequest {
   method: HttpMethod;
@@ -34,11 +34,13 @@ export interface Transport {
 /**
  * A request that got no HTTP answer. Transports throw this (and only this) for failures the client may
  * retry: `timeout` when no answer came in time, `network` for refused, reset or unreachable connections.
+ * `invalid` is the one permanent kind: the HTTP library refused to send the request at all (a header or
+ * path it cannot encode); the client never retries it.
  */
 export class TransportError extends Error {
   override name = 'TransportError';
   constructor(
-    readonly kind: 'timeout' | 'network',
+    readonly kind: 'timeout' | 'network' | 'invalid',
     message: string,
     readonly code?: string,
   ) {
@@ -54,4 +56,15 @@ export function parseBody(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** Appends the defined query parameters to a path; arrays become repeated parameters. */
+export function withQuery(path: string, query: Record<string, QueryValue | undefined> | undefined): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) params.append(name, String(v));
+  }
+  const search = params.toString();
+  return search ? `${path}?${search}` : path;
 }

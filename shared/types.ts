@@ -16,25 +16,10 @@ export interface ApiRequest {
   body?: unknown;
 }
 
-export type ActionId =
-  | 'grantAccess'
-  | 'revokeAccess'
-  | 'deleteAccess'
-  | 'revokeOrderAccess'
-  | 'deleteOrderAccess'
-  | 'deleteUsers'
-  | 'setCustomProperties'
-  | 'apiCall'
-  | 'listUsers'
-  | 'findUserByEmail'
-  | 'getLoginToken'
-  | 'setOfferExpiration'
-  | 'listCourseProgress'
-  | 'getCourseProgress'
-  | 'listOffers'
-  | 'enableChapterAccess'
-  | 'listCustomProperties'
-  | 'getExamResults';
+import type { ActionId } from './actions';
+
+/** The id of an action: the `id` of a file in shared/actions/ (the registry, shared/actions/index.ts). */
+export type { ActionId };
 
 /** Groups actions the way the n8n node shows them as resources. */
 export type Resource =
@@ -88,8 +73,34 @@ export interface ActionContext {
   headers: Record<string, string>;
 }
 
-export interface ActionDefinition<Input = unknown, Output = unknown> {
-  id: ActionId;
+/**
+ * A list that comes page by page, with a cursor: hosts offer "all pages" (n8n's Return All / Limit, Node-RED's
+ * All pages) and drive the cursor and page size themselves (shared/paging.ts).
+ */
+export interface PagingDefinition {
+  /** The input field that takes the cursor of the previous page (hosts hide it when they page). */
+  cursorField: string;
+  /** The input field that takes the page size. */
+  pageSizeField: string;
+  /** The largest page size the endpoint accepts. */
+  maxPageSize: number;
+  /** The list in the normalised output, e.g. `users`. */
+  items: string;
+  /** The next page's cursor in the normalised output (null or absent on the last page). */
+  nextCursor: string;
+}
+
+/** An action's texts in another language, keyed by action and field (English is the definition itself). */
+export interface ActionTranslation {
+  label: string;
+  description: string;
+  /** Per field name: its label and its help text. */
+  fields: Record<string, { label: string; help: string }>;
+}
+
+export interface ActionDefinition<Input = unknown, Output = unknown, Id extends string = ActionId> {
+  /** Unique; the same as the file name and the export name in shared/actions/. */
+  id: Id;
   resource: Resource;
   /** Operation value, unique within the resource (n8n's `operation`). */
   operation: string;
@@ -111,4 +122,10 @@ export interface ActionDefinition<Input = unknown, Output = unknown> {
   safeToRetry: boolean | ((input: Input) => boolean);
   /** The message for a 404 answer. */
   notFound?(input: Input): string;
+  /** Where hosts list the action (ascending); actions without one come last, by id. */
+  position?: number;
+  /** Set for a list that comes page by page. */
+  paging?: PagingDefinition;
+  /** The German texts (every label and help, keyed by field name). */
+  translations: { de: ActionTranslation };
 }

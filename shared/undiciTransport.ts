@@ -1,4 +1,6 @@
 import { Pool, errors } from 'undici';
+import { CLOSE_GRACE_MS } from './abort';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_CONNECTIONS } from './options';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 export interface UndiciTransportOptions {
@@ -12,6 +14,8 @@ export interface UndiciTransportOptions {
 
 const SHORT_TIMEOUT_MS = 5_000;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** undici refused the request's arguments (a header, the path): sending it again would fail the same way. */
+const INVALID_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_UNESCAPED_CHARACTERS']);
 
 interface SharedPool {
   pool: Pool;
@@ -41,7 +45,11 @@ async function releasePool(key: string, pool: Pool): Promise<void> {
   shared.users -= 1;
   if (shared.users > 0) return;
   pools.delete(key);
-  await pool.close().catch(() => pool.destroy());
+  // close() waits for the requests in flight (up to their timeout): give them a short grace, then destroy.
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)));
+  await Promise.race([pool.close().catch(() => undefined), grace]).finally(() => clearTimeout(timer));
+  if (!pool.destroyed) await pool.destroy().catch(() => undefined);
 }
 
 /** Sends requests with undici over a keep-alive pool, adding `X-API-KEY` and the JSON headers. */
@@ -58,23 +66,31 @@ export class UndiciTransport implements Transport {
       throw new TypeError(`The base URL must start with https:// or http://, not ${url.protocol}`);
     }
     this.basePath = url.pathname.replace(/\/+$/, '');
-    const { key, pool } = acquirePool(url.origin, options.connections ?? 8, options.connectTimeoutMs ?? 10_000);
+    const { key, pool } = acquirePool(url.origin, options.connections ?? DEFAULT_CONNECTIONS, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     this.poolKey = key;
     this.pool = pool;
     // A closure, not a property: the key must not show up when the transport is logged or inspected.
     const apiKey = options.apiKey;
-    this.headers = () => ({ 'x-api-key': apiKey, accept: 'application/json' });
+    this.headers = () => ({ 'x-api-key': apiKey });
   }
 
   async request(request: TransportRequest): Promise<TransportResponse> {
     if (this.closed) throw new TransportError('network', 'The transport is closed', 'CLOSED');
     const hasBody = request.body !== undefined;
-    const headers: Record<string, string> = { ...request.headers, ...this.headers() };
+    // Header names ignore case: the caller's Accept or Content-Type replaces ours instead of adding a second.
+    const headers: Record<string, string> = { accept: 'application/json' };
     if (hasBody) headers['content-type'] = 'application/json';
+    for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+    Object.assign(headers, this.headers());
     // undici's own timeouts tick in about half-second steps: fine for the usual 30 s, too coarse for
-    // short timeouts, which an abort signal keeps exact (at a small cost per request).
-    const timeout = request.timeoutMs < SHORT_TIMEOUT_MS ? AbortSignal.timeout(request.timeoutMs) : undefined;
-    const signal = timeout && request.signal ? AbortSignal.any([request.signal, timeout]) : (timeout ?? request.signal);
+    // short timeouts, which a timer keeps exact (at a small cost per request). One controller per request,
+    // not AbortSignal.any, which leaks on Node 20 when the caller's signal lives long (nodejs/node#55351).
+    const timeout = request.timeoutMs < SHORT_TIMEOUT_MS ? new AbortController() : undefined;
+    const timer = timeout && setTimeout(() => timeout.abort(), request.timeoutMs);
+    const onAbort = () => timeout?.abort(request.signal?.reason);
+    if (timeout) request.signal?.addEventListener('abort', onAbort, { once: true });
+    if (request.signal?.aborted) onAbort();
+    const signal = timeout?.signal ?? request.signal;
     try {
       const response = await this.pool.request({
         method: request.method,
@@ -92,10 +108,13 @@ export class UndiciTransport implements Transport {
       }
       return { status: response.statusCode, headers: responseHeaders, body: parseBody(text) };
     } catch (error) {
-      if (timeout?.aborted && !request.signal?.aborted) {
+      if (timeout?.signal.aborted && !request.signal?.aborted) {
         throw new TransportError('timeout', `No answer within ${request.timeoutMs} ms`, 'TIMEOUT');
       }
       throw toTransportError(error);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
     }
   }
 
@@ -112,6 +131,9 @@ function toTransportError(error: unknown): TransportError {
   const code = err.code ?? err.cause?.code;
   if (code && TIMEOUT_CODES.has(code)) {
     return new TransportError('timeout', err.message ?? 'Timed out', code);
+  }
+  if (error instanceof errors.InvalidArgumentError || error instanceof errors.NotSupportedError || (code && INVALID_CODES.has(code))) {
+    return new TransportError('invalid', err.message ?? 'The request was refused before sending', code ?? 'UND_ERR_INVALID_ARG');
   }
   if (error instanceof errors.RequestAbortedError || err.name === 'AbortError') {
     return new TransportError('network', 'The request was aborted', code ?? 'ABORTED');

@@ -51,13 +51,59 @@ export function text(what: string, max = MAX_TEXT) {
 }
 
 /**
+ * Percent-decodes until nothing changes (so twice-encoded `%252e` counts too), byte by byte and without
+ * throwing on malformed escapes. Only for checks: what is sent stays as given.
+ */
+export function fullyDecoded(value: string): string {
+  let current = value;
+  for (let round = 0; round < 8; round += 1) {
+    const next = current.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+/** Whether a path has a `.` or `..` segment once decoded; `%2f` and `%5c` (and `\`) count as slashes. */
+export function hasDotSegment(path: string): boolean {
+  return fullyDecoded(path)
+    .split(/[/\\]/)
+    .some((part) => part === '.' || part === '..');
+}
+
+/**
+ * The last check before a request leaves: resolved as a URL parser would (WHATWG, as n8n and fetch do), the
+ * path must stay on the base URL's origin and below its path, and have no dot segment even when decoded.
+ * Returns what is wrong, or undefined.
+ */
+export function outsideBase(baseUrl: string, path: string): string | undefined {
+  const base = new URL(baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  let target: URL;
+  try {
+    target = new URL(`${base.origin}${basePath}${path}`);
+  } catch {
+    return 'is not a valid URL path';
+  }
+  const below = target.pathname === basePath || target.pathname.startsWith(`${basePath}/`);
+  if (target.origin !== base.origin || !below || !path.startsWith('/') || hasDotSegment(path)) {
+    return `must stay below the base URL ${base.origin}${basePath} (no "." or ".." segments, also not percent-encoded)`;
+  }
+  return undefined;
+}
+
+/**
  * An identifier that may end up in a URL path: on top of {@link text}, no slashes, no whitespace and no
- * `.`/`..` segments, so that it can never point the request at another endpoint.
+ * `.`/`..` segments, also once percent-decoded, so that it can never point the request at another endpoint.
  */
 export function id(what: string) {
-  return text(what, 200).refine((s) => !/[\s/\\]/.test(s) && s !== '.' && s !== '..', {
-    error: 'must be a single ID without spaces, slashes or dot segments',
-  });
+  return text(what, 200).refine(
+    (s) => {
+      const decoded = fullyDecoded(s);
+      return !/[\s/\\]/.test(decoded) && decoded !== '.' && decoded !== '..';
+    },
+    { error: 'must be a single ID without spaces, slashes or dot segments (also not percent-encoded)' },
+  );
 }
 
 export function email() {

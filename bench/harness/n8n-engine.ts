@@ -174,12 +174,14 @@ export interface CredentialData {
   redisUrl?: string;
   /** Seconds to wait for each answer (the credential's "Timeout (s)"); the core's 30 s when absent. */
   timeout?: number;
-  /** Calls in flight at once (the credential's "Parallel requests"); the core's 8 when absent. */
+  /** Calls in flight at once (the credential's "Parallel Requests"); the core's default when absent. */
   parallelRequests?: number;
 }
 
 export const CREDENTIAL_ID = 'cred-1';
-export const CREDENTIAL_REF = { memberspotApi: { id: CREDENTIAL_ID, name: 'Memberspot account' } };
+/** The API credential's type name (credentials/MemberflowMemberspotApi.credentials.ts). */
+export const CREDENTIAL_TYPE = 'memberflowMemberspotApi';
+export const CREDENTIAL_REF = { [CREDENTIAL_TYPE]: { id: CREDENTIAL_ID, name: 'Memberspot account' } };
 
 export interface WorkflowJson {
   name?: string;
@@ -249,7 +251,7 @@ export function createN8nEngine(setup: EngineSetup): N8nEngine {
     const executionId = `exec-${Math.random().toString(36).slice(2)}`;
     const data = {
       credentialsHelper: new MemoryCredentialsHelper(credentialTypes, {
-        memberspotApi: { ...setup.credentialDefaults, ...credential } as unknown as ICredentialDataDecryptedObject,
+        [CREDENTIAL_TYPE]: { ...setup.credentialDefaults, ...credential } as unknown as ICredentialDataDecryptedObject,
       }),
       hooks: new (n8nCore().ExecutionLifecycleHooks)(mode, executionId, workflowData),
       executionId,

@@ -16,7 +16,7 @@ export class Memberspot implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'memberspotApi', required: true }],
+		credentials: [{ name: 'memberflowMemberspotApi', required: true }],
 		properties,
 	};
 

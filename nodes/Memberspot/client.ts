@@ -1,27 +1,44 @@
-/** Creates a core client for one node run from the `memberspotApi` credential and n8n's request helper. */
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-import { createClient, type MemberspotClient } from '../../shared';
+/** Creates a core client for one node run from the Memberspot API credential and n8n's request helper. */
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import { createClient, type ClientOptions, type MemberspotClient } from '../../shared';
 import { CREDENTIAL_TYPE, n8nTransport } from './transport';
+
+/** A number field's value, or undefined when it is empty, missing (saved before it existed) or not positive. */
+function positive(value: ICredentialDataDecryptedObject[string] | undefined): number | undefined {
+	if (value === '' || value === null || value === undefined) return undefined;
+	const number = Number(value);
+	return Number.isFinite(number) && number > 0 ? number : undefined;
+}
+
+function text(value: ICredentialDataDecryptedObject[string] | undefined): string | undefined {
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** The client options a saved credential gives; fields it lacks (saved by an older release) get the core's defaults. */
+export function clientOptions(credentials: ICredentialDataDecryptedObject): Omit<ClientOptions, 'transport'> {
+	// Seconds in the credential; without it the core's DEFAULT_TIMEOUT_MS.
+	const timeout = positive(credentials.timeout);
+	const parallel = positive(credentials.parallelRequests);
+	return {
+		apiKey: String(credentials.apiKey ?? ''),
+		baseUrl: text(credentials.baseUrl),
+		requestsPerSecond: positive(credentials.requestsPerSecond),
+		timeoutMs: timeout === undefined ? undefined : Math.round(timeout * 1000),
+		// Saved before "Parallel Requests" existed: the core's DEFAULT_PARALLEL_REQUESTS.
+		parallelRequests: parallel === undefined ? undefined : Math.round(parallel),
+		// Optional: shares the limit with the other workers; without Redis it falls back with a warning.
+		redisUrl: text(credentials.redisUrl),
+	};
+}
 
 export async function memberspotClient(context: IExecuteFunctions | ILoadOptionsFunctions): Promise<MemberspotClient> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
-	const rate = Number(credentials.requestsPerSecond);
-	// Seconds in the credential; credentials saved before the field existed have none: the core's 30 s.
-	const timeout = credentials.timeout === '' || credentials.timeout === null ? NaN : Number(credentials.timeout);
-	let client: MemberspotClient | undefined = undefined;
 	// The key is given to the client only for the per-account limiter and for redaction: n8n sends it,
 	// through the credential's `authenticate` block.
-	client = createClient({
-		apiKey: String(credentials.apiKey ?? ''),
-		baseUrl: typeof credentials.baseUrl === 'string' && credentials.baseUrl.trim() !== '' ? credentials.baseUrl : undefined,
-		requestsPerSecond: Number.isFinite(rate) && rate > 0 ? rate : undefined,
-		timeoutMs: Number.isFinite(timeout) && timeout > 0 ? Math.round(timeout * 1000) : undefined,
-		// "Parallel requests"; credentials saved without it get the core's 8.
-		parallelRequests: Number.isInteger(Number(credentials.parallelRequests)) && Number(credentials.parallelRequests) > 0 ? Number(credentials.parallelRequests) : undefined,
-		// Optional: shares the limit with the other workers; without Redis it falls back with a warning.
-		redisUrl: typeof credentials.redisUrl === 'string' && credentials.redisUrl.trim() !== '' ? credentials.redisUrl.trim() : undefined,
+	const client: MemberspotClient = createClient({
+		...clientOptions(credentials),
 		onWarning: (message) => context.logger.warn(message),
-		transport: n8nTransport(context, () => (client as MemberspotClient).baseUrl),
+		transport: n8nTransport(context, () => client.baseUrl),
 	});
 	return client;
 }

@@ -1,7 +1,7 @@
 /**
  * The Memberspot node's parameters, generated from the core's action registry: one resource per
  * `action.resource`, one operation per action, one parameter per field. Adding an action to the registry
- * adds it here; nothing in this file names an action except List Users' Return All / Limit.
+ * adds it here; nothing in this file names an action. A paged list (`action.paging`) gets Return All / Limit.
  *
  * Field layout rule: a field is a plain parameter, except optional fields marked `advanced` and optional
  * true/false fields without a default (a toggle cannot say "not given"), which go into "Additional Fields".
@@ -13,9 +13,9 @@ export const ADDITIONAL_FIELDS = 'additionalFields';
 export const RETURN_ALL = 'returnAll';
 export const LIMIT = 'limit';
 
-/** Actions whose result is a list of users, paged by cursor: they get Return All / Limit. */
+/** Actions whose result is a list paged by cursor (`action.paging`): they get Return All / Limit. */
 export function isPagedList(action: AnyAction): boolean {
-	return action.id === 'listUsers';
+	return action.paging !== undefined;
 }
 
 /** Whether a field goes into the "Additional Fields" collection. */
@@ -27,7 +27,7 @@ export function isAdditional(field: FieldDefinition): boolean {
 
 /** Fields a paged list handles itself (the cursor and the page size are driven by Return All / Limit). */
 function hiddenFields(action: AnyAction): Set<string> {
-	return isPagedList(action) ? new Set(['lastLoadedId']) : new Set();
+	return action.paging ? new Set([action.paging.cursorField]) : new Set();
 }
 
 export function visibleFields(action: AnyAction): FieldDefinition[] {

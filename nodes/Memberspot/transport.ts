@@ -2,12 +2,14 @@
  * The core's Transport on top of n8n's request helper: requests go through
  * `httpRequestWithAuthentication`, so n8n adds the API key (the credential's `authenticate` block) and
  * applies its proxy settings. Every HTTP status is handed to the core, which does the retries and the
- * error messages; only "no answer at all" becomes a TransportError.
+ * error messages; only "no answer at all" becomes a TransportError. Redirects are never followed: a 3xx
+ * answer goes to the core like any other status.
  */
 import { NodeOperationError, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions, type ILoadOptionsFunctions } from 'n8n-workflow';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared';
 
-export const CREDENTIAL_TYPE = 'memberspotApi';
+/** The credential type's name (not `memberspotApi`: another community package uses that one). */
+export const CREDENTIAL_TYPE = 'memberflowMemberspotApi';
 
 type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -30,6 +32,9 @@ const NETWORK_CODES = new Set([
 	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
 	'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
+
+/** Errors for requests that cannot be sent as given: permanent, never retried. */
+const INVALID_CODES = new Set(['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_UNESCAPED_CHARACTERS', 'ERR_INVALID_ARG_VALUE', 'UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 
 function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const out: Record<string, string> = {};
@@ -79,6 +84,10 @@ export function toTransportError(error: unknown): TransportError | undefined {
 	if (error instanceof TransportError) return error;
 	const code = errorCode(error);
 	const text = errorMessages(error);
+	if (code && INVALID_CODES.has(code)) {
+		// Node.js or undici refused to send what it was given (e.g. a character a header cannot hold): repeating cannot help.
+		return new TransportError('invalid', `The request could not be sent (${code})`, code);
+	}
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || /timeout of \d+ms exceeded|timed? ?out/i.test(text)) {
 		return new TransportError('timeout', 'No answer in time', code);
 	}
@@ -95,8 +104,11 @@ export function toTransportError(error: unknown): TransportError | undefined {
 export function n8nTransport(context: RequestContext, baseUrl: () => string): Transport {
 	return {
 		async request(request: TransportRequest): Promise<TransportResponse> {
-			const headers: Record<string, string> = { Accept: 'application/json', ...request.headers };
-			if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+			// A caller's Accept or Content-Type (any case) replaces ours rather than adding a second one.
+			const given = new Set(Object.keys(request.headers).map((name) => name.toLowerCase()));
+			const headers: Record<string, string> = { ...request.headers };
+			if (!given.has('accept')) headers.Accept = 'application/json';
+			if (request.body !== undefined && !given.has('content-type')) headers['Content-Type'] = 'application/json';
 			const options: IHttpRequestOptions = {
 				method: request.method as IHttpRequestMethods,
 				url: `${baseUrl()}${request.path}`,
@@ -104,6 +116,10 @@ export function n8nTransport(context: RequestContext, baseUrl: () => string): Tr
 				json: true,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// n8n follows 3xx by default and keeps the X-API-KEY header on a host change: never follow. A 3xx
+				// reaches the core as an answer (status and `location`), which fails the call without sending
+				// anything to the target.
+				disableFollowRedirect: true,
 				timeout: request.timeoutMs,
 			};
 			if (request.body !== undefined) options.body = request.body as IHttpRequestOptions['body'];

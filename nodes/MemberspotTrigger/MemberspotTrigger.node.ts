@@ -8,9 +8,28 @@ import {
 } from 'n8n-workflow';
 import { handleWebhook, parseEventFilter } from '../../shared';
 
+/** The optional credential holding the secret (credentials/MemberflowMemberspotWebhookSecretApi.credentials.ts). */
+export const WEBHOOK_SECRET_TYPE = 'memberflowMemberspotWebhookSecretApi';
+
+/**
+ * The secret requests must carry: from the credential when the node has one; else from the `secret`
+ * parameter, which version 1 nodes showed and saved in the workflow (still read, so that their webhooks
+ * stay protected; version 2 no longer shows it).
+ */
+async function secretOf(context: IWebhookFunctions): Promise<string> {
+	if (context.getNode().credentials?.[WEBHOOK_SECRET_TYPE]) {
+		// A credential that is set but cannot be read throws: n8n answers 500 and starts nothing.
+		const credential = await context.getCredentials(WEBHOOK_SECRET_TYPE);
+		const secret = typeof credential.secret === 'string' ? credential.secret : '';
+		if (secret !== '') return secret;
+	}
+	return String(context.getNodeParameter('secret', '') ?? '');
+}
+
 /**
  * Starts a workflow when Memberspot posts to this node's webhook URL. The decision (validation request,
  * secret, event filter) is the core's `handleWebhook`; this file only maps it to n8n's answers.
+ * Version 2 takes the secret from a credential instead of a parameter saved in the workflow JSON.
  */
 // Memberspot has no API to register webhooks: the user pastes the URL in Memberspot (see the notice), so
 // there is nothing for webhookMethods (checkExists/create/delete) to do.
@@ -21,12 +40,14 @@ export class MemberspotTrigger implements INodeType {
 		name: 'memberspotTrigger',
 		icon: { light: 'file:memberspot.svg', dark: 'file:memberspot.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["events"] ? "Events: " + $parameter["events"] : "All events"}}',
 		description: 'Starts the workflow when Memberspot sends a webhook (e.g. a new member is added)',
 		defaults: { name: 'Memberspot Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: WEBHOOK_SECRET_TYPE, required: false }],
 		webhooks: [
 			{
 				name: 'default',
@@ -38,7 +59,7 @@ export class MemberspotTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'In Memberspot: Settings → Integrations → Add App → Webhook. Paste this node\'s Production URL (add <code>?secret=…</code> if you set a secret below) and click "Validate Now": Memberspot sends <code>{"event":"auth_test"}</code>, which this node answers with 200 without starting the workflow. Then create an Automation in Memberspot that picks the event (e.g. "a new member is added") and this webhook as its action. Activate this workflow so that the Production URL listens.',
+					'In Memberspot: Settings → Integrations → Add App → Webhook. Paste this node\'s Production URL (add <code>?secret=…</code> if you set a Memberspot Webhook Secret credential) and click "Validate Now": Memberspot sends <code>{"event":"auth_test"}</code>, which this node answers with 200 without starting the workflow. Then create an Automation in Memberspot that picks the event (e.g. "a new member is added") and this webhook as its action. Activate this workflow so that the Production URL listens.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -53,19 +74,22 @@ export class MemberspotTrigger implements INodeType {
 					'Only start the workflow for these event names (the "event" field of the body), separated by commas. Leave empty to start it for every event.',
 			},
 			{
+				// Version 1 only: a parameter is saved in (and exported with) the workflow JSON. Version 2 nodes
+				// use the Memberspot Webhook Secret credential; version 1 nodes keep working with this.
 				displayName: 'Secret',
 				name: 'secret',
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
+				displayOptions: { show: { '@version': [1] } },
 				description:
-					'When set, requests must carry this secret as the query parameter "secret" (add ?secret=… to the URL in Memberspot) or the header "X-Memberspot-Secret"; others are answered 401 and start nothing',
+					'When set, requests must carry this secret as the query parameter "secret" (add ?secret=… to the URL in Memberspot) or the header "X-Memberspot-Secret"; others are answered 401 and start nothing. Stored in the workflow: prefer a Memberspot Webhook Secret credential (it wins when both are set).',
 			},
 		],
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const secret = this.getNodeParameter('secret', '') as string;
+		const secret = await secretOf(this);
 		const events = parseEventFilter(this.getNodeParameter('events', ''));
 		const body = this.getBodyData();
 		const decision = handleWebhook(
@@ -82,14 +106,13 @@ export class MemberspotTrigger implements INodeType {
 				return { webhookResponse: { ok: true, event: 'auth_test' } };
 			case 'ignored':
 				return { webhookResponse: { ok: true, ignored: true, event: decision.event } };
-			case 'event':
-			default: {
-				const payload = decision.kind === 'event' ? decision.payload : body;
+			case 'event': {
+				const payload = decision.payload;
 				const json: IDataObject =
 					typeof payload === 'object' && payload !== null && !Array.isArray(payload)
 						? { ...(payload as IDataObject) }
 						: { body: payload as IDataObject[string] };
-				if (decision.kind === 'event' && decision.event !== null) json.event = decision.event;
+				if (decision.event !== null) json.event = decision.event;
 				return { workflowData: [[{ json }]] };
 			}
 		}

@@ -2,15 +2,44 @@ import { notFound } from '../http';
 import type { OfferGrant, User } from '../types';
 import { Validator } from '../validate';
 import { requireCourse, requireGrant, requireOffer, requireUser } from './lookups';
-import type { Route, RouteContext } from './route';
+import type { Route, RouteContext, Schema } from './route';
+
+const text: Schema = { type: 'string' };
+const email: Schema = { type: 'string', format: 'email' };
+const object = (properties: Record<string, Schema>, required: string[]): Schema => ({ type: 'object', properties, required });
 
 /** Granting, revoking and deleting access: to offers, to the offers of an order, and to single chapters. */
 export const accessRoutes: Route[] = [
-  { method: 'POST', path: '/v1/users/grant-user-offer-by-mail', handle: grantUserOffer },
-  { method: 'POST', path: '/v1/users/set-offer-state', handle: setOfferState },
-  { method: 'POST', path: '/v1/users/set-order-state', handle: setOrderState },
-  { method: 'PATCH', path: '/v1/users/set-offer-expires', handle: setOfferExpires },
-  { method: 'POST', path: '/v1/chapters/chapter-access/enable', handle: enableChapterAccess },
+  {
+    method: 'POST',
+    path: '/v1/users/grant-user-offer-by-mail',
+    doc: { body: object({ email, firstname: text, name: text, grantOffer: text, orderId: text }, ['email', 'grantOffer']) },
+    handle: grantUserOffer,
+  },
+  {
+    method: 'POST',
+    path: '/v1/users/set-offer-state',
+    doc: { body: object({ email, offerId: text, active: { type: 'boolean' } }, ['email', 'offerId']) },
+    handle: setOfferState,
+  },
+  {
+    method: 'POST',
+    path: '/v1/users/set-order-state',
+    doc: { body: object({ orderId: text, email, active: { type: 'boolean' } }, ['orderId']) },
+    handle: setOrderState,
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/users/set-offer-expires',
+    doc: { body: object({ email, offerId: text, expiresAt: { type: 'string', format: 'date-time' } }, ['email', 'offerId', 'expiresAt']) },
+    handle: setOfferExpires,
+  },
+  {
+    method: 'POST',
+    path: '/v1/chapters/chapter-access/enable',
+    doc: { body: object({ email, courseId: text, chapterId: text }, ['email', 'courseId', 'chapterId']) },
+    handle: enableChapterAccess,
+  },
 ];
 
 /** Creates the user when missing; granting an offer the user has re-activates it instead of adding it again. */
@@ -53,7 +82,7 @@ function grantOffer(user: User, offerId: string, orderId: string | undefined): O
 }
 
 /** `active` true/false switches the offer (progress stays); without `active` the offer and its progress are deleted. */
-function setOfferState({ state, body }: RouteContext) {
+function setOfferState({ state, body, variants }: RouteContext) {
   const input = Validator.of(body);
   const email = input.email();
   const offerId = input.requiredString('offerId');
@@ -63,21 +92,27 @@ function setOfferState({ state, body }: RouteContext) {
   const user = requireUser(state, email);
   const grant = requireGrant(state, user, offerId);
   const identity = { uid: user.uid, email: user.email, offerId };
-  if (active === undefined) {
+  if (active === undefined && variants.deleteAccess === 'remove') {
     state.removeGrants(user, (candidate) => candidate === grant);
     return { ...identity, removed: true };
+  }
+  if (active === undefined) {
+    grant.active = false;
+    return { ...identity, active: false };
   }
   grant.active = active;
   return { ...identity, active };
 }
 
 /** Like set-offer-state, for every grant of an order: across all users, or only the given user's. */
-function setOrderState({ state, body }: RouteContext) {
+function setOrderState({ state, body, variants }: RouteContext) {
   const input = Validator.of(body);
   const orderId = input.requiredString('orderId');
   const email = input.optionalEmail('email');
-  const active = input.optionalBoolean('active');
+  const given = input.optionalBoolean('active');
   input.check();
+  // The `deactivate` variant reads a missing `active` as false.
+  const active = given === undefined && variants.deleteAccess === 'deactivate' ? false : given;
 
   const users = email === undefined ? state.users : [requireUser(state, email)];
   const ofOrder = (grant: OfferGrant) => grant.orderId === orderId;

@@ -5,15 +5,17 @@ import { progressRoutes } from './progress';
 import type { Route } from './route';
 import { userRoutes } from './users';
 
-export type { Route, RouteContext } from './route';
+export type { Route, RouteContext, Schema } from './route';
 
 interface CompiledRoute {
   route: Route;
   segments: string[];
 }
 
-/** The first matching route wins. */
-const ROUTES: CompiledRoute[] = [...accessRoutes, ...userRoutes, ...progressRoutes, ...catalogueRoutes].map((route) => ({
+/** Every route, in matching order (the first matching route wins). */
+export const ALL_ROUTES: readonly Route[] = [...accessRoutes, ...userRoutes, ...progressRoutes, ...catalogueRoutes];
+
+const ROUTES: CompiledRoute[] = ALL_ROUTES.map((route) => ({
   route,
   segments: route.path.split('/').slice(1),
 }));

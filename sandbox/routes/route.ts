@@ -1,4 +1,5 @@
 import type { SandboxState } from '../state';
+import type { Variants } from '../variants';
 
 export interface RouteContext {
   state: SandboxState;
@@ -7,6 +8,23 @@ export interface RouteContext {
   query: Record<string, string>;
   body: unknown;
   loginTokenTtlMs: number;
+  variants: Variants;
+}
+
+/** A JSON schema, as much of it as the sandbox's OpenAPI document needs. */
+export interface Schema {
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
+  format?: string;
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  enum?: unknown[];
+}
+
+/** What the OpenAPI document says about a route's input; path parameters come from the path. */
+export interface RouteDoc {
+  body?: Schema;
+  query?: Record<string, Schema>;
 }
 
 export interface Route {
@@ -15,6 +33,8 @@ export interface Route {
   path: string;
   /** One of the endpoints Memberspot limits to 4 requests per second (the `limited` rate limit scope). */
   rateLimited?: boolean;
+  /** The input, for the OpenAPI document at /api-json. */
+  doc?: RouteDoc;
   /** Returns the body of the answer, or throws an HttpError. */
   handle(context: RouteContext): unknown;
 }

@@ -3,15 +3,35 @@ import type { SandboxState } from '../state';
 import type { OfferGrant, User } from '../types';
 import { Validator } from '../validate';
 import { requireUser } from './lookups';
-import type { Route, RouteContext } from './route';
+import type { Route, RouteContext, Schema } from './route';
+
+const text: Schema = { type: 'string' };
 
 /** Reading, deleting and annotating users. */
 export const userRoutes: Route[] = [
-  { method: 'GET', path: '/v1/users/list', handle: listUsers },
+  {
+    method: 'GET',
+    path: '/v1/users/list',
+    doc: {
+      query: {
+        lastLoadedId: text,
+        pageLength: { type: 'integer' },
+        offerId: text,
+        courseId: text,
+        active: { type: 'boolean' },
+      },
+    },
+    handle: listUsers,
+  },
   { method: 'GET', path: '/v1/users/find-by-mail/:email', rateLimited: true, handle: findUserByMail },
   { method: 'GET', path: '/v1/users/login-token/:uid', rateLimited: true, handle: issueLoginToken },
-  { method: 'DELETE', path: '/v1/users/delete-users', handle: deleteUsers },
-  { method: 'POST', path: '/v1/users/set-custom-user-properties', handle: setCustomUserProperties },
+  {
+    method: 'DELETE',
+    path: '/v1/users/delete-users',
+    doc: { body: { type: 'object', properties: { emails: { type: 'array', items: { type: 'string', format: 'email' } } }, required: ['emails'] } },
+    handle: deleteUsers,
+  },
+  { method: 'POST', path: '/v1/users/set-custom-user-properties', doc: { body: customPropertiesBody('propertyId') }, handle: setCustomUserProperties },
 ];
 
 interface UserFilter {
@@ -21,7 +41,13 @@ interface UserFilter {
 }
 
 /** Cursor pagination in uid order: a page starts after `lastLoadedId`; `nextPage` is set only when more users follow. */
-function listUsers({ state, query }: RouteContext) {
+/** The body of set-custom-user-properties, with the item key of the `customPropertyKey` variant. */
+export function customPropertiesBody(key: 'propertyId' | 'id'): Schema {
+  const item: Schema = { type: 'object', properties: { [key]: text, value: text }, required: [key, 'value'] };
+  return { type: 'object', properties: { email: { type: 'string', format: 'email' }, properties: { type: 'array', items: item } }, required: ['email', 'properties'] };
+}
+
+function listUsers({ state, query, variants }: RouteContext) {
   const input = Validator.of(query);
   const lastLoadedId = input.optionalString('lastLoadedId');
   const pageLength = input.queryInteger('pageLength', { min: 1, max: 100, fallback: 10 });
@@ -34,12 +60,18 @@ function listUsers({ state, query }: RouteContext) {
 
   const matches = userMatcher(state, filter);
   const data: User[] = [];
+  let nextPage: string | null = null;
   for (const user of state.usersAfter(lastLoadedId)) {
     if (!matches(user)) continue;
-    if (data.length === pageLength) return { data, nextPage: data[data.length - 1].uid };
+    if (data.length === pageLength) {
+      nextPage = data[data.length - 1].uid;
+      break;
+    }
     data.push(user);
   }
-  return { data, nextPage: null };
+  if (variants.listUsers === 'array') return data;
+  if (variants.cursor === 'absent') return { data };
+  return { data, [variants.cursor]: nextPage };
 }
 
 /**
@@ -59,9 +91,11 @@ function findUserByMail({ state, params }: RouteContext) {
   return requireUser(state, params.email);
 }
 
-function issueLoginToken({ state, params, loginTokenTtlMs }: RouteContext) {
+function issueLoginToken({ state, params, loginTokenTtlMs, variants }: RouteContext) {
   if (!state.userByUid(params.uid)) throw notFound(`User with uid ${params.uid} not found`);
-  return state.issueLoginToken(params.uid, loginTokenTtlMs);
+  const issued = state.issueLoginToken(params.uid, loginTokenTtlMs);
+  if (variants.loginToken === 'string') return issued.token;
+  return variants.loginToken === 'token' ? { token: issued.token } : issued;
 }
 
 /** Unknown emails are ignored, as Memberspot does. */
@@ -74,12 +108,12 @@ function deleteUsers({ state, body }: RouteContext) {
   return { deleted: state.deleteUsers(users) };
 }
 
-function setCustomUserProperties({ state, body }: RouteContext) {
+function setCustomUserProperties({ state, body, variants }: RouteContext) {
   const input = Validator.of(body);
   const email = input.email();
   const values = input.nonEmptyArray('properties').map((property, index) => {
     const item = input.item('properties', index, property);
-    const propertyId = item.requiredString('propertyId');
+    const propertyId = item.requiredString(variants.customPropertyKey);
     const value = item.string('value');
     if (propertyId && !state.customPropertyDefinition(propertyId)) input.fail(`property ${propertyId} is not defined`);
     return { propertyId, value };

@@ -1,15 +1,22 @@
 import type { z } from 'zod';
+import { ValidationError } from '../errors';
 import type { ActionDefinition, FieldDefinition } from '../types';
 
 /** Declares an action with its input type inferred from its zod schema. */
-export function defineAction<S extends z.ZodType, O>(
-  definition: Omit<ActionDefinition<z.output<S>, O>, 'schema'> & { schema: S },
-): ActionDefinition<z.output<S>, O> {
-  return definition as ActionDefinition<z.output<S>, O>;
+export function defineAction<const Id extends string, S extends z.ZodType, O>(
+  definition: Omit<ActionDefinition<z.output<S>, O, Id>, 'schema'> & { schema: S },
+): ActionDefinition<z.output<S>, O, Id> {
+  return definition as ActionDefinition<z.output<S>, O, Id>;
 }
 
-/** Encodes one path parameter as exactly one URL path segment. */
+/**
+ * Encodes one path parameter as exactly one URL path segment. encodeURIComponent leaves dots alone, so an
+ * empty, `.` or `..` value (which validation refuses anyway) is refused here too rather than sent.
+ */
 export function segment(value: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new ValidationError([{ field: 'path', message: `a path parameter must not be empty, "." or ".." (got ${JSON.stringify(value)})` }]);
+  }
   return encodeURIComponent(value);
 }
 

@@ -5,6 +5,7 @@ import { asObject } from './normalize';
 
 export const deleteAccess = defineAction({
   id: 'deleteAccess',
+  position: 3,
   resource: 'access',
   operation: 'delete',
   label: 'Delete Access',
@@ -12,6 +13,17 @@ export const deleteAccess = defineAction({
   description:
     "DESTRUCTIVE: removes an offer from a user completely, and the user's progress in its courses is deleted. " +
     'The user account stays. Use Revoke Access to keep the progress.',
+  translations: {
+    de: {
+      label: 'Zugang löschen',
+      description:
+        'ENDGÜLTIG: Entfernt den Zugang eines Benutzers zu einem Angebot samt Kursfortschritt. Das Benutzerkonto bleibt bestehen. Lässt sich nicht rückgängig machen.',
+      fields: {
+        email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
+        accessId: { label: 'Zugangs-ID', help: 'Das Angebot, das entfernt wird (Zugangs-ID)' },
+      },
+    },
+  },
   fields: [emailField, accessIdField('The offer to remove (Access ID / Zugangs-ID)')],
   schema: z.strictObject({
     email: email(),

@@ -5,6 +5,7 @@ import { asObject } from './normalize';
 
 export const deleteOrderAccess = defineAction({
   id: 'deleteOrderAccess',
+  position: 6,
   resource: 'order',
   operation: 'delete',
   label: 'Delete Order Access',
@@ -12,6 +13,17 @@ export const deleteOrderAccess = defineAction({
   description:
     'DESTRUCTIVE: removes every access that was granted with this order number (e.g. on a chargeback), and the ' +
     "progress in those offers' courses is deleted. The user accounts stay.",
+  translations: {
+    de: {
+      label: 'Bestellzugang löschen',
+      description:
+        'ENDGÜLTIG: Entfernt den Zugang, der mit einer Bestellnummer vergeben wurde, samt Fortschritt (z. B. bei einer Rücklastschrift). Lässt sich nicht rückgängig machen.',
+      fields: {
+        orderId: { label: 'Bestellnummer', help: 'Die Bestellnummer des Shops, wie sie beim Vergeben des Zugangs gespeichert wurde (z. B. von Digistore24, Stripe oder CopeCart)' },
+        active: { label: 'Aktiv', help: 'Das optionale Feld aus Make: wenn gesetzt, wird der Zugang der Bestellung auf diesen Zustand gesetzt, statt ihn zu entfernen' },
+      },
+    },
+  },
   fields: [
     orderIdField,
     {

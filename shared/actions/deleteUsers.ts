@@ -5,6 +5,7 @@ import { asObject } from './normalize';
 
 export const deleteUsers = defineAction({
   id: 'deleteUsers',
+  position: 10,
   resource: 'user',
   operation: 'delete',
   label: 'Delete Users',
@@ -12,6 +13,16 @@ export const deleteUsers = defineAction({
   description:
     'DESTRUCTIVE and permanent: deletes the users with these emails, with all their access and progress ' +
     '(e.g. for a GDPR deletion request). Emails that are not in the account are ignored.',
+  translations: {
+    de: {
+      label: 'Benutzer löschen',
+      description:
+        'ENDGÜLTIG: Löscht Benutzer mit allen Zugängen und allem Fortschritt (z. B. für eine DSGVO-Löschung). Lässt sich nicht rückgängig machen.',
+      fields: {
+        emails: { label: 'E-Mail-Adressen', help: 'Die E-Mail-Adressen der zu löschenden Benutzer: als Liste oder durch Kommas bzw. Zeilenumbrüche getrennt' },
+      },
+    },
+  },
   fields: [
     {
       name: 'emails',

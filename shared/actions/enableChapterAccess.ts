@@ -5,10 +5,22 @@ import { asObject } from './normalize';
 
 export const enableChapterAccess = defineAction({
   id: 'enableChapterAccess',
+  position: 16,
   resource: 'chapter',
   operation: 'enableAccess',
   label: 'Enable Chapter Access',
   description: 'Unlocks one chapter of a course for a user (e.g. drip content or a bonus chapter).',
+  translations: {
+    de: {
+      label: 'Kapitel freischalten',
+      description: 'Schaltet einem Benutzer ein einzelnes Kapitel eines Kurses frei.',
+      fields: {
+        email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
+        courseId: { label: 'Kurs-ID', help: 'Die ID des Kurses in Memberspot' },
+        chapterId: { label: 'Kapitel-ID', help: 'Die ID des Kapitels im Kurs' },
+      },
+    },
+  },
   fields: [
     emailField,
     courseIdField,

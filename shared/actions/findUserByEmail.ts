@@ -5,10 +5,21 @@ import { asObject } from './normalize';
 
 export const findUserByEmail = defineAction({
   id: 'findUserByEmail',
+  position: 7,
   resource: 'user',
   operation: 'findByEmail',
   label: 'Find User by Email',
   description: 'Looks a user up by email. Needs the Enterprise plan; limited to 4 requests per second.',
+  translations: {
+    de: {
+      label: 'Benutzer per E-Mail finden',
+      description:
+        'Sucht einen Benutzer anhand seiner E-Mail-Adresse (Enterprise-Tarif; höchstens 4 Anfragen pro Sekunde).',
+      fields: {
+        email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
+      },
+    },
+  },
   fields: [emailField],
   schema: z.strictObject({ email: email() }),
   request: (input) => ({ method: 'GET', path: `/v1/users/find-by-mail/${segment(input.email)}` }),

@@ -5,10 +5,21 @@ import { asObject, pickString } from './normalize';
 
 export const getLoginToken = defineAction({
   id: 'getLoginToken',
+  position: 9,
   resource: 'user',
   operation: 'getLoginToken',
   label: 'Get Login Token',
   description: 'Creates a one-time login token for a user (valid for one hour), e.g. for a magic login link.',
+  translations: {
+    de: {
+      label: 'Login-Token abrufen',
+      description:
+        'Erzeugt ein Login-Token für einen Benutzer (per uid), etwa für einen Direkt-Login-Link; eine Stunde gültig.',
+      fields: {
+        uid: { label: 'Benutzer-ID (uid)', help: 'Die uid des Benutzers (nicht die E-Mail-Adresse): Zugang gewähren, Benutzer per E-Mail finden und Benutzer auflisten liefern sie' },
+      },
+    },
+  },
   fields: [
     {
       name: 'uid',

@@ -5,6 +5,7 @@ import { asObject, pickUid } from './normalize';
 
 export const grantAccess = defineAction({
   id: 'grantAccess',
+  position: 1,
   resource: 'access',
   operation: 'grant',
   label: 'Grant Access',
@@ -12,6 +13,20 @@ export const grantAccess = defineAction({
   description:
     'Gives a user access to an offer (Zugang). Creates the user with this email first if they do not exist yet. ' +
     'Safe to repeat: granting an offer the user already has re-activates it.',
+  translations: {
+    de: {
+      label: 'Zugang gewähren',
+      description:
+        'Gibt einem Benutzer Zugang zu einem Angebot (Zugang). Gibt es noch keinen Benutzer mit dieser E-Mail-Adresse, wird er zuerst angelegt. Kann gefahrlos wiederholt werden: Ein Angebot, das der Benutzer schon hat, wird dabei wieder aktiviert.',
+      fields: {
+        email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
+        accessId: { label: 'Zugangs-ID', help: 'Das Angebot, das vergeben wird (Zugangs-ID), z. B. off_basic; unten aus der Liste wählbar' },
+        firstName: { label: 'Vorname', help: 'Der Vorname des Benutzers (wird beim Anlegen des Benutzers verwendet)' },
+        lastName: { label: 'Nachname', help: 'Der Nachname des Benutzers (wird beim Anlegen des Benutzers verwendet)' },
+        orderId: { label: 'Bestellnummer', help: 'Die Bestellnummer des Shops; sie wird mit dem Zugang gespeichert, damit er später per Bestellung entzogen werden kann' },
+      },
+    },
+  },
   fields: [
     emailField,
     accessIdField('The offer to grant (Access ID / Zugangs-ID)'),

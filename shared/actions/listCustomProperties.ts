@@ -4,10 +4,18 @@ import { asList, pickString } from './normalize';
 
 export const listCustomProperties = defineAction({
   id: 'listCustomProperties',
+  position: 12,
   resource: 'customProperty',
   operation: 'list',
   label: 'List Custom Properties',
   description: "Lists the account's custom user property definitions, whose IDs Set Custom Property Values takes.",
+  translations: {
+    de: {
+      label: 'Benutzerdefinierte Eigenschaften auflisten',
+      description: 'Listet die benutzerdefinierten Eigenschaften des Kontos mit ID und Namen auf.',
+      fields: {},
+    },
+  },
   fields: [],
   schema: z.strictObject({}),
   request: () => ({ method: 'GET', path: '/v1/custom-user-properties/list' }),

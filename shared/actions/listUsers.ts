@@ -5,10 +5,26 @@ import { asList, asObject, pickString } from './normalize';
 
 export const listUsers = defineAction({
   id: 'listUsers',
+  position: 8,
   resource: 'user',
   operation: 'list',
   label: 'List Users',
   description: 'Lists users page by page, optionally only those with an offer, a course, or an active/inactive access.',
+  paging: { cursorField: 'lastLoadedId', pageSizeField: 'pageLength', maxPageSize: 100, items: 'users', nextCursor: 'nextPage' },
+  translations: {
+    de: {
+      label: 'Benutzer auflisten',
+      description:
+        'Listet Benutzer seitenweise auf, optional gefiltert nach Angebot, Kurs oder aktivem Zugang.',
+      fields: {
+        accessId: { label: 'Zugangs-ID', help: 'Nur Benutzer mit diesem Angebot' },
+        courseId: { label: 'Kurs-ID', help: 'Nur Benutzer, deren Angebote diesen Kurs enthalten' },
+        active: { label: 'Aktiv', help: 'Nur Benutzer mit aktivem (true) oder inaktivem (false) Zugang' },
+        pageLength: { label: 'Seitengröße', help: 'Benutzer pro Seite (1 bis 100)' },
+        lastLoadedId: { label: 'Zuletzt geladene ID', help: 'Der Cursor der vorigen Seite (ihre letzte uid); leer für die erste Seite' },
+      },
+    },
+  },
   fields: [
     optional(accessIdField('Only users who have this offer'), 'Only users who have this offer'),
     optional(courseIdField, 'Only users whose offers include this course'),

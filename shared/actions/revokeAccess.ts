@@ -5,6 +5,7 @@ import { asObject } from './normalize';
 
 export const revokeAccess = defineAction({
   id: 'revokeAccess',
+  position: 2,
   resource: 'access',
   operation: 'revoke',
   label: 'Revoke Access',
@@ -12,6 +13,18 @@ export const revokeAccess = defineAction({
   description:
     "Deactivates a user's access to an offer. The user keeps their account and their course progress, so access can be " +
     'given back later (set Active to true to re-activate). Use Delete Access to remove the progress too.',
+  translations: {
+    de: {
+      label: 'Zugang entziehen',
+      description:
+        'Deaktiviert den Zugang eines Benutzers zu einem Angebot. Konto und Kursfortschritt bleiben erhalten; mit Aktiv = true wird der Zugang wieder aktiviert. Zugang löschen entfernt auch den Fortschritt.',
+      fields: {
+        email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
+        accessId: { label: 'Zugangs-ID', help: 'Das Angebot, dessen Zugang entzogen wird (Zugangs-ID)' },
+        active: { label: 'Aktiv', help: 'false deaktiviert den Zugang (der übliche Fall); true aktiviert einen entzogenen Zugang wieder' },
+      },
+    },
+  },
   fields: [
     emailField,
     accessIdField('The offer to revoke (Access ID / Zugangs-ID)'),

@@ -5,6 +5,7 @@ import { asObject } from './normalize';
 
 export const revokeOrderAccess = defineAction({
   id: 'revokeOrderAccess',
+  position: 5,
   resource: 'order',
   operation: 'revoke',
   label: 'Revoke Order Access',
@@ -12,6 +13,18 @@ export const revokeOrderAccess = defineAction({
   description:
     'Deactivates every access that was granted with this order number (e.g. on a refund or a cancelled subscription). ' +
     'Progress is kept; set Active to true to re-activate.',
+  translations: {
+    de: {
+      label: 'Bestellzugang entziehen',
+      description:
+        'Deaktiviert den Zugang, der mit einer Bestellnummer vergeben wurde (z. B. bei Rückerstattung oder Kündigung); mit Aktiv = true wird er wieder aktiviert.',
+      fields: {
+        email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
+        orderId: { label: 'Bestellnummer', help: 'Die Bestellnummer des Shops, wie sie beim Vergeben des Zugangs gespeichert wurde (z. B. von Digistore24, Stripe oder CopeCart)' },
+        active: { label: 'Aktiv', help: 'false deaktiviert den Zugang der Bestellung (der übliche Fall); true aktiviert ihn wieder' },
+      },
+    },
+  },
   fields: [
     emailField,
     orderIdField,

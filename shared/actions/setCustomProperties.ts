@@ -28,11 +28,23 @@ const properties = z.preprocess(
 
 export const setCustomProperties = defineAction({
   id: 'setCustomProperties',
+  position: 11,
   resource: 'customProperty',
   operation: 'set',
   label: 'Set Custom Property Values',
   makeModule: 'Set Users Custom Property Values',
   description: "Sets values of the account's custom user properties (e.g. phone, company, lead source) for a user.",
+  translations: {
+    de: {
+      label: 'Benutzerdefinierte Eigenschaften setzen',
+      description:
+        'Setzt Werte der benutzerdefinierten Eigenschaften eines Benutzers (z. B. Telefon, Firma, Quelle).',
+      fields: {
+        email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
+        properties: { label: 'Eigenschaften', help: 'Paare aus benutzerdefinierter Eigenschaft und Wert, z. B. [{"propertyId": "cp_phone", "value": "+49 30 1234"}]; Werte werden als Text gespeichert' },
+      },
+    },
+  },
   fields: [
     emailField,
     {

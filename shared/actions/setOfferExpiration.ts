@@ -5,10 +5,23 @@ import { asObject } from './normalize';
 
 export const setOfferExpiration = defineAction({
   id: 'setOfferExpiration',
+  position: 4,
   resource: 'access',
   operation: 'setExpiration',
   label: 'Set Offer Expiration',
   description: "Sets the date when a user's access to an offer ends (e.g. for fixed-term memberships).",
+  translations: {
+    de: {
+      label: 'Ablaufdatum setzen',
+      description: 'Legt fest, wann der Zugang eines Benutzers zu einem Angebot endet (ISO-8601-Datum).',
+      fields: {
+        email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
+        accessId: { label: 'Zugangs-ID', help: 'Das Angebot, dessen Ablaufdatum gesetzt wird (Zugangs-ID)' },
+        expiresAt: { label: 'Läuft ab am', help: 'Ablaufdatum als ISO-8601-Datum, z. B. 2027-01-31 oder 2027-01-31T23:59:59Z' },
+        extraBody: { label: 'Weitere Body-Felder', help: 'Weitere JSON-Felder für den Body, oder solche, die die obigen überschreiben (der Body dieses Endpunkts ist nicht öffentlich dokumentiert)' },
+      },
+    },
+  },
   fields: [
     emailField,
     accessIdField('The offer whose expiry to set (Access ID / Zugangs-ID)'),

@@ -7,6 +7,7 @@ import {
   ApiError,
   AuthenticationError,
   ClientClosedError,
+  createClient,
   MemberspotError,
   NetworkError,
   NotFoundError,
@@ -15,6 +16,7 @@ import {
   TimeoutError,
   ValidationError,
 } from '../../shared';
+import { segment } from '../../shared/actions/define';
 import { API_KEY, rejectionOf, useSandbox } from '../helpers/sandbox';
 
 const env = useSandbox();
@@ -130,5 +132,74 @@ describe('the API key never shows', () => {
   it('does not show in an inspected client or transport', () => {
     const client = env.client();
     expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(API_KEY);
+  });
+});
+
+describe('encoded dot segments never leave the base path (10.2)', () => {
+  it.each([
+    '/%2e%2e/%2E%2E/other-service/x',
+    '/v1/%2e%2e/%2e%2e/other-service/x',
+    '/v1/.%2E/.%2e/other-service/x',
+    '/v1/%2E./x',
+    '/v1/..%2f..%2fother-service',
+    '/v1/..%5c..%5cother-service',
+    '/v1/%252e%252e/%252e%252e/other-service',
+    '/v1/%25252e%25252e/x',
+    '%2e%2e/other-service/x',
+  ])('refuses %s with a base URL that has a path', async (path) => {
+    env.sandbox.clearLog();
+    const client = env.client({ baseUrl: `${env.sandbox.url}/api/memberspot` });
+    const error = await rejectionOf(client.execute('apiCall', { path }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as unknown as ValidationError).fields).toEqual(['path']);
+    expect(env.sandbox.requests).toEqual([]);
+  });
+
+  it('still sends encoded characters that are no dot segment', async () => {
+    env.sandbox.clearLog();
+    await rejectionOf(env.client().execute('apiCall', { path: '/v1/users/find-by-mail/a%2Eb%40example.com' }));
+    expect(env.requests().map((r) => r.path)).toEqual(['/v1/users/find-by-mail/a%2Eb%40example.com']);
+  });
+
+  it.each(['%2e%2e', '%2E.', '%252e%252e', 'a%2fb', 'a%5Cb'])('refuses the id %s, which decodes to a dot segment or a slash', async (uid) => {
+    env.sandbox.clearLog();
+    const error = await rejectionOf(env.client().execute('getLoginToken', { uid }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as unknown as ValidationError).fields).toEqual(['uid']);
+    expect(env.sandbox.requests).toEqual([]);
+  });
+
+  it('segment() refuses a dot segment itself, whatever validation let through', () => {
+    expect(() => segment('..')).toThrow(ValidationError);
+    expect(() => segment('.')).toThrow(ValidationError);
+    expect(() => segment('')).toThrow(ValidationError);
+    expect(segment('a.b')).toBe('a.b');
+    expect(segment('%2e%2e')).toBe('%252e%252e');
+  });
+});
+
+describe('http:// only for loopback (10.3)', () => {
+  it.each(['http://api.memberspot.de', 'http://proxy.example/api/memberspot', 'http://localhost.evil.example', 'http://127.0.0.1.nip.io', 'http://10.0.0.5:8080', 'http://[::2]'])(
+    'refuses %s',
+    (baseUrl) => {
+      const error = (() => {
+        try {
+          createClient({ apiKey: API_KEY, baseUrl });
+        } catch (e) {
+          return e as ValidationError;
+        }
+        throw new Error('accepted');
+      })();
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.fields).toEqual(['baseUrl']);
+      expect(error.message).toMatch(/https:\/\//);
+      expect(error.message).toMatch(/127\.0\.0\.1|localhost/);
+    },
+  );
+
+  it.each(['http://127.0.0.1:4010', 'http://127.8.9.10', 'http://localhost:4010/api', 'http://[::1]:4010', 'HTTP://LOCALHOST', 'https://proxy.example/api/memberspot'])('accepts %s', async (baseUrl) => {
+    const client = createClient({ apiKey: API_KEY, baseUrl });
+    await client.close();
+    expect(client.baseUrl.toLowerCase()).toBe(baseUrl.toLowerCase().replace(/\/$/, ''));
   });
 });

@@ -72,6 +72,19 @@ const cases: Array<[string, keyof typeof actions, unknown, string[]]> = [
   ['input not an object', 'findUserByEmail', 'a@example.com', ['']],
   ['the API key pasted as an email', 'findUserByEmail', { email: API_KEY }, ['email']],
   ['the API key pasted into a path', 'apiCall', { path: `https://evil.example.com/?k=${API_KEY}` }, ['path']],
+  // 10.13: what undici would refuse is refused here, naming the field, instead of retried as a network error.
+  ['api call Expect header', 'apiCall', { path: '/v1/offers', headers: { Expect: '100-continue' } }, ['headers.Expect']],
+  ['api call Upgrade header', 'apiCall', { path: '/v1/offers', headers: { upgrade: 'websocket' } }, ['headers.upgrade']],
+  ['api call Keep-Alive header', 'apiCall', { path: '/v1/offers', headers: { 'Keep-Alive': 'timeout=5' } }, ['headers.Keep-Alive']],
+  ['api call Connection header', 'apiCall', { path: '/v1/offers', headers: { Connection: 'close' } }, ['headers.Connection']],
+  ['api call Transfer-Encoding header', 'apiCall', { path: '/v1/offers', headers: { 'Transfer-Encoding': 'chunked' } }, ['headers.Transfer-Encoding']],
+  ['api call Host header', 'apiCall', { path: '/v1/offers', headers: { HOST: 'evil.example.com' } }, ['headers.HOST']],
+  ['api call Content-Length header', 'apiCall', { path: '/v1/offers', headers: { 'Content-Length': '5' } }, ['headers.Content-Length']],
+  ['api call TE header', 'apiCall', { path: '/v1/offers', headers: { TE: 'trailers' } }, ['headers.TE']],
+  ['api call header value beyond Latin-1', 'apiCall', { path: '/v1/offers', headers: { 'X-Name': 'Zoë €' } }, ['headers.X-Name']],
+  ['api call header name beyond ASCII', 'apiCall', { path: '/v1/offers', headers: { 'X-Grüße': '1' } }, ['headers.X-Grüße']],
+  ['api call path with a lone surrogate', 'apiCall', { path: '/v1/users/find-by-mail/\ud800@example.com' }, ['path']],
+  ['api call with the key header twice in another case', 'apiCall', { path: '/v1/offers', headers: { 'X-Api-Key': 'other' } }, ['headers.X-Api-Key']],
 ];
 
 describe.each(cases)('%s', (_name, actionId, input, fields) => {

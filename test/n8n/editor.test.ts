@@ -6,14 +6,14 @@
 import { actionList, resourceLabels } from '../../shared';
 import type { ICredentialType, ILoadOptionsFunctions, INodeListSearchResult, INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { credentialTypes, loadOptionsContext, packageNodeTypes, testCredential } from './helpers/engine';
+import { CREDENTIAL_TYPE, credentialTypes, loadOptionsContext, packageNodeTypes, testCredential } from './helpers/engine';
 
 const env = useSandbox();
 beforeEach(() => env.sandbox.clearLog());
 
 const node = packageNodeTypes.find((t) => t.description.name === 'memberspot') as INodeType;
 const props = node.description.properties;
-const credential = credentialTypes.get('memberspotApi') as ICredentialType;
+const credential = credentialTypes.get(CREDENTIAL_TYPE) as ICredentialType;
 
 function propsFor(resource: string, operation: string): INodeProperties[] {
   return props.filter((p) => p.displayOptions?.show?.resource?.includes(resource) && p.displayOptions?.show?.operation?.includes(operation));
@@ -64,7 +64,7 @@ describe('the node description, built from the registry', () => {
   });
 
   it('is usable as a tool, has a subtitle, an SVG icon and needs the credential', () => {
-    expect(node.description).toMatchObject({ usableAsTool: true, credentials: [{ name: 'memberspotApi', required: true }] });
+    expect(node.description).toMatchObject({ usableAsTool: true, credentials: [{ name: CREDENTIAL_TYPE, required: true }] });
     expect(node.description.subtitle).toContain('$parameter["operation"]');
     expect(JSON.stringify(node.description.icon)).toMatch(/file:memberspot\.svg/);
   });

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { MEMBERSPOT, MEMBERSPOT_TRIGGER, nodeTypes, ROOT, runFrom, type WorkflowJson } from './helpers/engine';
+import { CREDENTIAL_TYPE, MEMBERSPOT, MEMBERSPOT_TRIGGER, nodeTypes, ROOT, runFrom, type WorkflowJson } from './helpers/engine';
 import { findAction } from '../../nodes/Memberspot/description';
 
 const env = useSandbox();
@@ -55,7 +55,7 @@ describe.each(Object.keys(examples))('%s', (id) => {
     for (const node of example.nodes) {
       expect(() => nodeTypes.getByName(node.type)).not.toThrow();
       if (node.type === MEMBERSPOT) {
-        expect(node.credentials).toEqual({ memberspotApi: expect.objectContaining({ name: expect.any(String) }) });
+        expect(node.credentials).toEqual({ [CREDENTIAL_TYPE]: expect.objectContaining({ name: expect.any(String) }) });
         expect(findAction(String(node.parameters.resource), String(node.parameters.operation))).toBeDefined();
       }
     }

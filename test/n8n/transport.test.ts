@@ -7,6 +7,7 @@ import { TransportError } from '../../shared';
 import { n8nTransport, toTransportError } from '../../nodes/Memberspot/transport';
 import { subtitle } from '../../nodes/Memberspot/description';
 import { API_KEY, rejectionOf, useSandbox } from '../helpers/sandbox';
+import { headerValues, startServer, type TestServer } from '../helpers/httpServer';
 import { makeWorkflow, memberspotExecuteContext, memberspotWorkflow, runWorkflow } from './helpers/engine';
 
 const env = useSandbox();
@@ -82,4 +83,27 @@ it('gives up on an answer after the credential’s Timeout (s) and retries the c
   expect(result.output('Memberspot').map((i) => i.json)).toEqual([expect.objectContaining({ email: 'anna.schmidt@example.com' })]);
   // Only the retry has been answered; the first request is still waiting at the sandbox.
   expect(env.requests()).toEqual([expect.objectContaining({ path: '/v1/users/find-by-mail/anna.schmidt%40example.com', status: 200 })]);
+});
+
+describe('headers a caller sets (Make an API Call)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  afterAll(() => server.close());
+
+  it('a Content-Type or Accept in any case replaces ours instead of adding a second one', async () => {
+    const t = n8nTransport(memberspotExecuteContext({ apiKey: API_KEY, baseUrl: server.url }), () => server.url);
+    await t.request({ ...request, method: 'POST', body: { a: 1 }, headers: { 'content-type': 'application/json; charset=utf-8', accept: 'text/plain' } });
+    const seen = server.requests.at(-1)!;
+    expect(headerValues(seen.rawHeaders, 'content-type')).toEqual(['application/json; charset=utf-8']);
+    expect(headerValues(seen.rawHeaders, 'accept')).toEqual(['text/plain']);
+  });
+});
+
+it('treats the errors Node.js raises for characters it cannot send as permanent, not as network trouble', () => {
+  for (const code of ['ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_UNESCAPED_CHARACTERS', 'UND_ERR_INVALID_ARG']) {
+    expect(toTransportError(Object.assign(new Error('bad'), { code }))).toMatchObject({ kind: 'invalid', code });
+  }
+  expect(toTransportError(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toMatchObject({ kind: 'network' });
 });

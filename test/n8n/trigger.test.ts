@@ -2,9 +2,20 @@
  * The Memberspot Trigger in n8n-core's WebhookContext: what it answers and whether it starts the workflow;
  * an accepted event then runs the workflow the way n8n does after a webhook call.
  */
-import type { INodeType } from 'n8n-workflow';
+import { NodeHelpers, type INodeType } from 'n8n-workflow';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { callTrigger, CREDENTIAL_REF, MEMBERSPOT, MEMBERSPOT_TRIGGER, packageNodeTypes, runFrom, type WorkflowJson } from './helpers/engine';
+import {
+  callTrigger,
+  credentialTypes,
+  CREDENTIAL_REF,
+  MEMBERSPOT,
+  MEMBERSPOT_TRIGGER,
+  packageNodeTypes,
+  runFrom,
+  triggerNode,
+  WEBHOOK_SECRET_TYPE,
+  type WorkflowJson,
+} from './helpers/engine';
 
 const env = useSandbox();
 
@@ -36,7 +47,7 @@ describe('Memberspot Trigger', () => {
     expect(accepted.result.workflowData).toEqual([[{ json: { event: 'offer.granted' } }]]);
   });
 
-  it('turns away a wrong or missing secret with 401 and no execution', async () => {
+  it('turns away a wrong or missing secret with 401 and no execution (version 1: the secret saved as a parameter)', async () => {
     for (const request of [
       { body: { event: 'member.added' }, query: { secret: 'wrong' } },
       { body: { event: 'member.added' }, headers: { 'x-memberspot-secret': 'wrong' } },
@@ -51,12 +62,61 @@ describe('Memberspot Trigger', () => {
     }
   });
 
-  it('accepts the secret as query parameter or header', async () => {
+  it('accepts the secret as query parameter or header (version 1: the secret saved as a parameter)', async () => {
     const byQuery = await callTrigger({ secret: 's3cret-value' }, { body: { event: 'member.added' }, query: { secret: 's3cret-value' } });
     expect(byQuery.result.workflowData).toHaveLength(1);
     const byHeader = await callTrigger({ secret: 's3cret-value' }, { body: { event: 'auth_test' }, headers: { 'x-memberspot-secret': 's3cret-value' } });
     expect(byHeader.result.webhookResponse).toMatchObject({ ok: true });
     expect(byHeader.status).toBeUndefined();
+  });
+
+  const wrongOrMissing = [
+    { body: { event: 'member.added' }, query: { secret: 'wrong' } },
+    { body: { event: 'member.added' }, headers: { 'x-memberspot-secret': 'wrong' } },
+    { body: { event: 'member.added' } },
+    { body: { event: 'auth_test' } },
+  ];
+
+  it('version 2 (a new node) takes the secret from the Memberspot Webhook Secret credential', async () => {
+    for (const request of wrongOrMissing) {
+      const { result, status, sent } = await callTrigger({}, request, { typeVersion: 2, secretCredential: 'cr3d-secret' });
+      expect(status).toBe(401);
+      expect(result.workflowData).toBeUndefined();
+      expect(JSON.stringify(sent)).not.toContain('cr3d-secret');
+    }
+    const byQuery = await callTrigger({}, { body: { event: 'member.added' }, query: { secret: 'cr3d-secret' } }, { typeVersion: 2, secretCredential: 'cr3d-secret' });
+    expect(byQuery.result.workflowData).toEqual([[{ json: { event: 'member.added' } }]]);
+    const byHeader = await callTrigger({}, { body: { event: 'auth_test' }, headers: { 'x-memberspot-secret': 'cr3d-secret' } }, { typeVersion: 2, secretCredential: 'cr3d-secret' });
+    expect(byHeader.result.webhookResponse).toMatchObject({ ok: true });
+    // Without a credential a version 2 node accepts every request, as a version 1 node without a secret.
+    expect((await callTrigger({}, { body: { event: 'member.added' } }, { typeVersion: 2 })).result.workflowData).toHaveLength(1);
+  });
+
+  it('a version 1 node that also gets the credential checks the credential’s secret', async () => {
+    const settings = { typeVersion: 1, secretCredential: 'from-credential' };
+    expect((await callTrigger({ secret: 'from-parameter' }, { body: { event: 'member.added' }, query: { secret: 'from-parameter' } }, settings)).status).toBe(401);
+    expect((await callTrigger({ secret: 'from-parameter' }, { body: { event: 'member.added' }, query: { secret: 'from-credential' } }, settings)).result.workflowData).toHaveLength(1);
+  });
+
+  it('new nodes are version 2: no Secret parameter, and the saved workflow JSON holds no secret', () => {
+    const trigger = packageNodeTypes.find((t) => t.description.name === 'memberspotTrigger') as INodeType;
+    expect(trigger.description.defaultVersion).toBe(2);
+    expect(trigger.description.credentials).toEqual([{ name: WEBHOOK_SECRET_TYPE, required: false }]);
+    const credential = credentialTypes.get(WEBHOOK_SECRET_TYPE);
+    expect(credential?.displayName).toBe('Memberspot Webhook Secret');
+    expect(credential?.properties.find((p) => p.name === 'secret')?.typeOptions).toMatchObject({ password: true });
+    // What the editor keeps of a node's parameters (n8n-workflow's getNodeParameters, as the editor saves
+    // and exports): a Secret typed into a version 2 node is not kept; a version 1 node keeps its own.
+    const saved = (typeVersion: number, secretCredential?: string) => {
+      const node = triggerNode({ events: 'member.added', secret: 'typed-secret' }, { typeVersion, secretCredential });
+      node.parameters = NodeHelpers.getNodeParameters(trigger.description.properties, node.parameters, false, false, node, trigger.description) ?? {};
+      return node;
+    };
+    const v2 = saved(2, 'cr3d-secret');
+    expect(v2.parameters).toEqual({ events: 'member.added' });
+    expect(JSON.stringify(v2)).not.toMatch(/typed-secret|cr3d-secret/);
+    expect(v2.credentials).toEqual({ [WEBHOOK_SECRET_TYPE]: { id: expect.any(String), name: expect.any(String) } });
+    expect(saved(1).parameters).toEqual({ events: 'member.added', secret: 'typed-secret' });
   });
 
   it('runs the workflow behind it: trigger → Find User by Email', async () => {

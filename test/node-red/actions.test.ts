@@ -4,8 +4,8 @@
  * queued work, and that the API key never shows up.
  */
 import { actionList } from '../../shared';
-import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { actionFlow, helper, load, logText, node, recordLog, run, statuses, str, typed, useNodeRed, type Msg } from './helpers';
+import { API_KEY, maxInWindow, useSandbox } from '../helpers/sandbox';
+import { actionFlow, helper, load, logText, node, recordLog, run, statusKey, statuses, str, typed, until, useNodeRed, type Msg } from './helpers';
 
 const env = useSandbox();
 useNodeRed();
@@ -240,26 +240,49 @@ describe('Redis', () => {
 });
 
 describe('status', () => {
-  it('shows queued, working, done; an error; and done again on the next success', async () => {
+  it('shows working, done; an error; and done again on the next success; no "queued" when nothing waits', async () => {
     await load(actionFlow(env.sandbox.url, 'findUserByEmail', {}));
     const list = statuses();
+    const last = () => list[list.length - 1];
+    // Each final status arrives (the updates are throttled; the last one is never dropped).
     remember(await run({ email: ANNA }));
+    await until(() => statusKey(last()) === 'memberspot.status.done', 'done');
     remember(await run({ email: 'nobody@example.com' }));
+    await until(() => last().fill === 'red', 'the error');
     remember(await run({ email: ANNA }));
-    await new Promise((resolve) => setImmediate(resolve));
-    const shown = list.map((s) => `${s.fill}/${s.shape}/${String(s.text).split(/[ :]/)[0]}`);
+    await until(() => statusKey(last()) === 'memberspot.status.done', 'done again');
     remember(list);
-    expect(shown).toEqual([
-      'yellow/ring/memberspot.status.queued',
-      'blue/dot/memberspot.status.working',
-      'green/dot/memberspot.status.done',
-      'yellow/ring/memberspot.status.queued',
-      'blue/dot/memberspot.status.working',
-      expect.stringMatching(/^red\/ring\//),
-      'yellow/ring/memberspot.status.queued',
-      'blue/dot/memberspot.status.working',
-      'green/dot/memberspot.status.done',
-    ]);
+    const shown = list.map((s) => `${s.fill}/${statusKey(s)}`);
+    expect(shown).not.toContain('yellow/memberspot.status.queued');
+    expect(shown).toContain('blue/memberspot.status.working');
+  });
+
+  it('shows "queued" when messages really wait for a free slot (Parallel requests 1)', async () => {
+    // A rate-limited action: the calls also wait for the limiter's spacing, so the waiting is visible.
+    const flow = actionFlow(env.sandbox.url, 'findUserByEmail', {});
+    flow[1].parallelRequests = 1;
+    await load(flow);
+    const list = statuses();
+    const outs: Msg[] = [];
+    node('out').on('input', ((m: Msg) => outs.push(m)) as never);
+    for (let i = 0; i < 4; i += 1) node('n1').receive({ email: ANNA });
+    await until(() => outs.length === 4, 'four results');
+    await until(() => statusKey(list[list.length - 1]) === 'memberspot.status.done', 'the final status');
+    expect(list.map(statusKey)).toContain('memberspot.status.queued');
+  });
+
+  it('a 40-element bulk sends a few status updates, not one per element, and always the final one', async () => {
+    await load(actionFlow(env.sandbox.url, 'grantAccess', { ...str('accessId', 'off_basic') }));
+    const list = statuses();
+    const started = Date.now();
+    const result = remember(await run({ payload: Array.from({ length: 40 }, (_, i) => ({ email: `s${i}@example.com` })) }));
+    expect((result.out?.payload as unknown[]).length).toBe(40);
+    await until(() => statusKey(list[list.length - 1]) === 'memberspot.status.bulkDone', 'the final status');
+    const elapsed = Date.now() - started;
+    remember(list);
+    // At most one update per throttle interval (250 ms), plus the first and the final one.
+    expect(list.length).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 250));
+    expect(list.length).toBeLessThan(40);
   });
 });
 
@@ -280,8 +303,7 @@ describe('bulk', () => {
     expect(payload[2]).toMatchObject({ ok: true, result: { email: 'b3@example.com' } });
     expect(result.out?.topic).toBe('bulk');
     expect(user('b3@example.com')?.firstname).toBe('Bea');
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(list.some((s) => String(s.text).includes('progress'))).toBe(true);
+    await until(() => statusKey(list[list.length - 1]) === 'memberspot.status.bulkFailed', 'the final status');
     expect(list[list.length - 1]).toMatchObject({ fill: 'yellow', text: 'memberspot.status.bulkFailed' });
   });
 
@@ -293,6 +315,81 @@ describe('bulk', () => {
     const payload = result.out?.payload as Array<{ ok: boolean }>;
     expect(payload.filter((p) => p.ok)).toHaveLength(10);
     expect(env.requests().filter((r) => r.status === 429)).toHaveLength(0);
+  });
+
+  /** Runs a bulk of `count` Grant Access elements with the sandbox answering after `latencyMs`. */
+  async function bulkAtLatency(count: number, latencyMs: number, parallelRequests?: unknown) {
+    const flow = actionFlow(env.sandbox.url, 'grantAccess', { ...str('accessId', 'off_basic') });
+    if (parallelRequests !== undefined) flow[1].parallelRequests = parallelRequests;
+    env.sandbox.clearLog();
+    env.sandbox.setFaults({ latencyMs });
+    try {
+      await load(flow);
+      const emails = Array.from({ length: count }, (_, i) => `cap${i}@example.com`);
+      const result = remember(await run({ payload: emails.map((email) => ({ email })) }, 'n1', 25_000));
+      const grants = env.requests().filter((r) => r.method === 'POST');
+      return { emails, result, grants, inFlight: maxInWindow(grants.map((r) => r.time), latencyMs) };
+    } finally {
+      env.sandbox.setFaults(null);
+    }
+  }
+
+  it('keeps results in element order with at most "Parallel requests" calls in flight at the sandbox', async () => {
+    const { emails, result, inFlight } = await bulkAtLatency(8, 300, 2);
+    const payload = result.out?.payload as Array<{ ok: boolean; result: { email: string } }>;
+    expect(payload.map((p) => p.result.email)).toEqual(emails);
+    expect(inFlight).toBe(2);
+  });
+
+  it('uses the default of 8 in flight for accounts saved without the setting', async () => {
+    const { emails, result, inFlight } = await bulkAtLatency(12, 500);
+    const payload = result.out?.payload as Array<{ ok: boolean; result: { email: string } }>;
+    expect(payload.map((p) => p.result.email)).toEqual(emails);
+    expect(inFlight).toBe(8);
+  });
+
+  it('Parallel requests 1: one at a time, strictly in element order', async () => {
+    const { emails, grants, inFlight } = await bulkAtLatency(5, 100, 1);
+    expect(inFlight).toBe(1);
+    expect(grants.map((r) => (r.body as { email: string }).email)).toEqual(emails);
+  });
+
+  it('an invalid Parallel requests setting is a clear error on use; nothing is sent', async () => {
+    const flow = actionFlow(env.sandbox.url, 'grantAccess', { ...str('accessId', 'off_basic') });
+    flow[1].parallelRequests = 'many';
+    env.sandbox.clearLog();
+    await load(flow);
+    const result = remember(await run({ email: 'invalid.cap@example.com' }));
+    expect(result.caught?.error).toMatchObject({ code: 'VALIDATION', message: expect.stringContaining('parallelRequests') });
+    expect(env.requests()).toHaveLength(0);
+  });
+});
+
+describe('input that cannot be read', () => {
+  it('a msg path whose parent is missing names the field and the path; nothing is sent', async () => {
+    env.sandbox.clearLog();
+    await load(actionFlow(env.sandbox.url, 'grantAccess', { ...typed('email', 'msg', 'payload.buyer.email'), ...str('accessId', 'off_basic') }));
+    const result = remember(await run({ payload: { order: 1 } }));
+    const error = result.caught?.error as { code: string; message: string };
+    expect(error.code).toBe('VALIDATION');
+    expect(error.message).toContain('email');
+    expect(error.message).toContain('msg.payload.buyer.email');
+    expect(error.message).toContain('msg.payload.buyer is missing');
+    expect(error.message).not.toMatch(/^Cannot read properties/);
+    expect(env.requests()).toHaveLength(0);
+  });
+
+  it('a bulk payload with a non-object element is refused, naming the element; nothing is sent', async () => {
+    env.sandbox.clearLog();
+    await load(actionFlow(env.sandbox.url, 'grantAccess', { ...str('accessId', 'off_basic') }));
+    const payload = [{ email: 'ok1@example.com' }, null, { email: 'ok3@example.com' }];
+    const result = remember(await run({ payload, email: 'single@example.com' }));
+    expect(result.out).toBeUndefined();
+    const error = result.caught?.error as { code: string; message: string };
+    expect(error.code).toBe('VALIDATION');
+    expect(error.message).toContain('msg.payload[1]');
+    expect(result.caught?.payload).toEqual(payload);
+    expect(env.requests()).toHaveLength(0);
   });
 });
 

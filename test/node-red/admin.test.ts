@@ -41,6 +41,36 @@ it('passes Memberspot errors on with what to do, without the key', async () => {
   expect(JSON.stringify(response.body)).not.toContain(API_KEY);
 });
 
+describe('a slow list request', () => {
+  afterEach(() => env.sandbox.setFaults(null));
+
+  /** The picker's answer, or 'no answer' when none came within `ms` (a hang, not a measurement). */
+  function answerWithin(request: PromiseLike<{ status: number; body: unknown }>, ms: number) {
+    return Promise.race([
+      Promise.resolve(request).then((r) => ({ status: r.status, body: r.body as Record<string, unknown> })),
+      new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), ms).unref()),
+    ]);
+  }
+
+  it('is cancelled when the account closes (a redeploy does not wait for it); the editor gets an error', async () => {
+    await load(flow(), credentials, [configNode]);
+    env.sandbox.setFaults({ latencyMs: 12_000 });
+    const request = helper.request().get('/memberspot/cfg/offers').then((r: { status: number; body: unknown }) => r);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The redeploy (closing the account) and the editor's answer both finish, long before the 12 s answer.
+    const closed = helper.clearFlows().then(() => request);
+    const answer = await answerWithin(closed, 8_000);
+    expect(answer).toMatchObject({ status: 502, body: { error: expect.stringMatching(/CLIENT_CLOSED|ABORTED|CANCELLED/) } });
+  });
+
+  it("gives up after the account's timeout, without retrying for minutes", async () => {
+    await load([configFor(env.sandbox.url, { timeout: 1 })], credentials, [configNode]);
+    env.sandbox.setFaults({ latencyMs: 4_000 });
+    const answer = await answerWithin(helper.request().get('/memberspot/cfg/offers'), 8_000);
+    expect(answer).toMatchObject({ status: 502, body: { error: 'TIMEOUT', message: expect.any(String) } });
+  });
+});
+
 describe('with adminAuth', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const auth = require('@node-red/editor-api/lib/auth');

@@ -149,3 +149,16 @@ export function recordLog() {
     },
   };
 }
+
+/** Waits until `check` returns true (polling), or fails with `what` after `ms`. */
+export async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  for (const started = Date.now(); !check(); ) {
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The status key a status shows (`memberspot.status.done` from "memberspot.status.done: …"). */
+export function statusKey(status: Record<string, unknown> | undefined): string {
+  return String(status?.text ?? '').split(/[ :]/)[0];
+}

@@ -1,21 +1,49 @@
 /**
  * The webhook node on Node-RED's HTTP node app, served through the test helper's HTTP server, over real HTTP:
  * auth_test, the shared secret, the event filter, the message it sends, and the route's removal on close.
+ *
+ * The body handling runs in three server layouts: the admin and node apps both at `/` (Node-RED's default,
+ * where the admin app's body parser sits in front of every node route), separate roots (`/admin`, `/api`),
+ * and the node app alone. The node behaves the same in all three.
  */
-import { helper, load, useNodeRed, webhookNode, type FlowNode, type Msg } from './helpers';
+import * as http from 'node:http';
+import { helper, load, recordLog, useNodeRed, webhookNode, type FlowNode, type Msg } from './helpers';
 
 useNodeRed();
+const logs = recordLog();
+afterAll(() => logs.stop());
 
-let nodeApp: ((req: unknown, res: unknown, next: () => void) => void) | undefined;
-/** The webhook module, with RED.httpNode mounted on the helper's server (the helper leaves it unserved). */
-function webhookWithServer(RED: { httpNode: typeof nodeApp }) {
-  nodeApp = RED.httpNode;
+type Middleware = (req: unknown, res: unknown, next: () => void) => void;
+type Layout = 'same root' | 'separate roots' | 'node app only';
+/** Where the node app's routes are reached in each layout. */
+const NODE_ROOT: Record<Layout, string> = { 'same root': '', 'separate roots': '/api', 'node app only': '' };
+
+let nodeApp: Middleware | undefined;
+let layout: Layout = 'node app only';
+
+/** The webhook module, with RED.httpNode (and RED.httpAdmin) mounted on the helper's server as `layout` says. */
+function webhookWithServer(RED: { httpNode: Middleware; httpAdmin: Middleware }) {
+  if (layout === 'same root') {
+    // As Node-RED's red.js does with httpAdminRoot = httpNodeRoot = '/': the admin app (with its 5 MB JSON and
+    // urlencoded parsers) first, then the node app.
+    helper._app.use('/', RED.httpAdmin);
+    helper._app.use('/', RED.httpNode);
+  } else if (layout === 'separate roots') {
+    helper._app.use('/admin', RED.httpAdmin);
+    helper._app.use('/api', RED.httpNode);
+  } else {
+    nodeApp = RED.httpNode;
+  }
   return webhookNode(RED);
 }
 
 beforeEach(() => {
   nodeApp = undefined;
+  layout = 'node app only';
   helper._app.use((req: unknown, res: unknown, next: () => void) => (nodeApp ? nodeApp(req, res, next) : next()));
+});
+afterEach(() => {
+  helper.settings({ httpNodeMiddleware: undefined });
 });
 
 function flow(props: Record<string, unknown> = {}): FlowNode[] {
@@ -44,6 +72,31 @@ function messages(): Msg[] {
 /** Resolves with the next message at `out`. */
 function next(): Promise<Msg> {
   return new Promise((resolve) => helper.getNode('out').once('input', resolve));
+}
+
+/**
+ * Sends the head of a POST and `partial` bytes of a body announced as `length` bytes, never the rest; resolves
+ * with the status when the server answers (before the body is complete), or 'no answer' after `ms`.
+ */
+function postPartial(path: string, length: number, partial: number, headers: Record<string, string> = {}, ms = 5000): Promise<number | 'no answer'> {
+  return new Promise((resolve) => {
+    const url = new URL(`${helper.url()}${path}`);
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(length), ...headers } },
+      (res) => {
+        clearTimeout(timer);
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy();
+      resolve('no answer');
+    }, ms);
+    req.on('error', () => undefined);
+    req.write(`{"event":"x","pad":"${'a'.repeat(Math.max(0, partial - 20))}`);
+  });
 }
 
 it('sends msg.payload = body and msg.topic = event, answering 200', async () => {
@@ -94,11 +147,6 @@ it('filters events: others get 200 and no message', async () => {
   expect(list.map((m) => m.topic)).toEqual(['offer.granted']);
 });
 
-it('answers 400 to a body that is not JSON', async () => {
-  await load(flow(), {}, [webhookWithServer]);
-  expect((await post('/memberspot-test', '{not json')).status).toBe(400);
-});
-
 it('removes its route on close, and a redeploy adds it again', async () => {
   await load(flow({ path: 'hook-two' }), {}, [webhookWithServer]);
   expect((await post('/hook-two', { event: 'x' })).status).toBe(200);
@@ -107,4 +155,112 @@ it('removes its route on close, and a redeploy adds it again', async () => {
   expect((await post('/hook-three', { event: 'x' })).status).toBe(200);
   await helper.clearFlows();
   expect((await post('/hook-three', { event: 'x' })).status).toBe(404);
+});
+
+describe.each<Layout>(['same root', 'separate roots', 'node app only'])('the body, with %s', (current) => {
+  const root = NODE_ROOT[current];
+  beforeEach(() => {
+    layout = current;
+  });
+
+  it('an event still arrives', async () => {
+    await load(flow(), {}, [webhookWithServer]);
+    const arrived = next();
+    expect((await post(`${root}/memberspot-test`, { event: 'user.created' })).status).toBe(200);
+    expect((await arrived).payload).toEqual({ event: 'user.created' });
+  });
+
+  it('a body over 1 MB gets 413 and no message', async () => {
+    await load(flow(), {}, [webhookWithServer]);
+    const list = messages();
+    const big = JSON.stringify({ event: 'big', pad: 'x'.repeat(1024 * 1024 + 10) });
+    const answer = await post(`${root}/memberspot-test`, big).catch((error: Error) => ({ status: `connection failed: ${error.message}`, body: '' }));
+    expect(answer.status).toBe(413);
+    expect(list).toEqual([]);
+    // The connection was answered, not reset; the route still works.
+    const arrived = next();
+    expect((await post(`${root}/memberspot-test`, { event: 'small' })).status).toBe(200);
+    await arrived;
+  });
+
+  it('a body over 1 MB sent in chunks (no Content-Length) gets 413', async () => {
+    await load(flow(), {}, [webhookWithServer]);
+    const list = messages();
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"event":"big","pad":"'));
+      },
+      pull(controller) {
+        sent += 1;
+        if (sent > 40) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const init = { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit;
+    const answer = await fetch(`${helper.url()}${root}/memberspot-test`, init).then(
+      (r) => r.status,
+      (error: Error) => `connection failed: ${error.message}`,
+    );
+    expect(answer).toBe(413);
+    expect(list).toEqual([]);
+  });
+
+  it('a form-encoded or empty POST is refused and sends no message', async () => {
+    await load(flow(), {}, [webhookWithServer]);
+    const list = messages();
+    const form = await fetch(`${helper.url()}${root}/memberspot-test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'event=user.created&email=a%40example.com',
+    });
+    expect(form.status).toBe(415);
+    const empty = await fetch(`${helper.url()}${root}/memberspot-test`, { method: 'POST' });
+    expect(empty.status).toBe(400);
+    const emptyJson = await post(`${root}/memberspot-test`, '');
+    expect(emptyJson.status).toBe(400);
+    expect(list).toEqual([]);
+  });
+
+  it('a body that is not JSON gets 400, a message saying so, and no stack trace in the log', async () => {
+    await load(flow(), {}, [webhookWithServer]);
+    const before = logs.entries.length;
+    const answer = await post(`${root}/memberspot-test`, '{not json');
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: expect.stringMatching(/JSON/) });
+    expect(answer.body).not.toMatch(/at \S+ \(/);
+    expect(JSON.stringify(logs.entries.slice(before))).not.toMatch(/SyntaxError|at \S+ \(/);
+  });
+
+  it('checks the secret before reading the body: a wrong secret is answered while the body is still coming', async () => {
+    await load(flow(), { w1: { secret: 's3cret-value' } }, [webhookWithServer]);
+    expect(await postPartial(`${root}/memberspot-test`, 1024 * 1024 - 100, 1000)).toBe(401);
+    // With the secret, the node waits for the whole body (a partial body is no event).
+    expect(await postPartial(`${root}/memberspot-test?secret=s3cret-value`, 2000, 1000, {}, 500)).toBe('no answer');
+  });
+
+  it("runs Node-RED's httpNodeMiddleware before anything else, like the http in node", async () => {
+    const seen: string[] = [];
+    helper.settings({
+      httpNodeMiddleware: (req: http.IncomingMessage & { body?: unknown }, res: http.ServerResponse, nextStep: () => void) => {
+        seen.push(`${req.method} ${req.url} body=${req.body === undefined ? 'unread' : 'read'}`);
+        if (req.headers['x-allowed'] !== 'yes') {
+          res.statusCode = 403;
+          res.end('blocked by middleware');
+          return;
+        }
+        nextStep();
+      },
+    });
+    await load(flow(), { w1: { secret: 's3cret-value' } }, [webhookWithServer]);
+    const list = messages();
+    const blocked = await post(`${root}/memberspot-test?secret=s3cret-value`, { event: 'x' });
+    expect(blocked).toEqual({ status: 403, body: 'blocked by middleware' });
+    expect(seen).toEqual(["POST /memberspot-test?secret=s3cret-value body=unread"]);
+    const arrived = next();
+    expect((await post(`${root}/memberspot-test?secret=s3cret-value`, { event: 'y' }, { 'x-allowed': 'yes' })).status).toBe(200);
+    await arrived;
+    expect(list.map((m) => m.topic)).toEqual(['y']);
+  });
 });

@@ -24,17 +24,22 @@ function freePort(): Promise<number> {
   });
 }
 
-beforeAll(async () => {
+/** A redis-server of its own on a free port, ready to accept connections. */
+async function startRedis(): Promise<{ server: ChildProcess; url: string }> {
   const port = await freePort();
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  redis.on('error', (error) => {
+  const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.on('error', (error) => {
     throw new Error(`redis-server could not be started (install Debian's redis-server): ${error.message}`);
   });
   let output = '';
-  redis.stdout!.on('data', (chunk) => (output += chunk));
+  server.stdout!.on('data', (chunk) => (output += chunk));
   for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i += 1) await new Promise((r) => setTimeout(r, 50));
   expect(output).toContain('Ready to accept connections');
-  redisUrl = `redis://127.0.0.1:${port}`;
+  return { server, url: `redis://127.0.0.1:${port}` };
+}
+
+beforeAll(async () => {
+  ({ server: redis, url: redisUrl } = await startRedis());
 });
 
 afterAll(async () => {
@@ -77,6 +82,38 @@ it('falls back to the local limit with one warning when Redis cannot be reached,
   const arrivals = env.requests().filter((r) => r.path.startsWith('/v1/users/find-by-mail'));
   expect(maxInWindow(arrivals.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
 }, 30_000);
+
+it.each([
+  ['dies (SIGKILL)', 'SIGKILL'],
+  ['stops answering (SIGSTOP: the connection stays open)', 'SIGSTOP'],
+] as const)('finishes every call when redis-server %s in the middle of a run, keeping to the limit locally', async (_, signal) => {
+  // A redis-server of its own: this test kills it.
+  const doomed = await startRedis();
+  const exited = once(doomed.server, 'exit');
+  try {
+    const warnings: string[] = [];
+    const client = env.client({ redisUrl: doomed.url, onWarning: (m) => warnings.push(m) });
+    await client.execute('listOffers');
+    const calls = Array.from({ length: 16 }, () => client.execute('findUserByEmail', { email: 'anna.schmidt@example.com' }));
+    // About four calls go through Redis, then the server dies without a goodbye to its clients, or freezes.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(env.requests().filter((r) => r.path.startsWith('/v1/users/find-by-mail')).length).toBeGreaterThan(0);
+    doomed.server.kill(signal);
+    if (signal === 'SIGKILL') await exited;
+    const results = await Promise.allSettled(calls);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(warnings.some((w) => /cannot be reached .*on its own/.test(w))).toBe(true);
+    const arrivals = env.requests().filter((r) => r.path.startsWith('/v1/users/find-by-mail'));
+    expect(arrivals).toHaveLength(16);
+    expect(arrivals.filter((r) => r.status === 429)).toHaveLength(0);
+    expect(maxInWindow(arrivals.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
+    // A turn runs once: nothing more is sent later, when a late answer from the dead Redis would be handled.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(env.requests().filter((r) => r.path.startsWith('/v1/users/find-by-mail'))).toHaveLength(16);
+  } finally {
+    doomed.server.kill('SIGKILL');
+  }
+}, 60_000);
 
 it('refuses a Redis URL that is not one, naming the field', () => {
   expect(() => env.client({ redisUrl: 'http://127.0.0.1:6379' })).toThrow(/redisUrl: redisUrl must start with redis:\/\//);

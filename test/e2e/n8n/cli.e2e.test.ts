@@ -29,10 +29,18 @@ const FLOW_ID = 'msE2eGrantFlow01';
 const TRIGGER_FLOW_ID = 'msE2eTriggerFl01';
 const HOOK_ID = 'memberspot-e2e-hook';
 const HOOK_SECRET = 'e2e-hook-secret-42';
+// Version 2 of the trigger: the secret in a Memberspot Webhook Secret credential, not in the workflow.
+const TRIGGER_V2_FLOW_ID = 'msE2eTriggerV201';
+const HOOK_V2_ID = 'memberspot-e2e-hook-v2';
+const HOOK_V2_SECRET = 'e2e-credential-secret-77';
+const SECRET_CREDENTIAL = { id: 'msE2eHookSecret1', name: 'Memberspot webhook secret' };
 const started = Date.now();
 
 function credentialsFile(sandbox: Sandbox) {
-  return [{ ...CREDENTIAL, type: 'memberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } }];
+  return [
+    { ...CREDENTIAL, type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } },
+    { ...SECRET_CREDENTIAL, type: 'memberflowMemberspotWebhookSecretApi', data: { secret: HOOK_V2_SECRET } },
+  ];
 }
 
 const memberspotNode = (name: string, x: number, parameters: Record<string, unknown>) => ({
@@ -42,7 +50,7 @@ const memberspotNode = (name: string, x: number, parameters: Record<string, unkn
   typeVersion: 1,
   position: [x, 0],
   parameters,
-  credentials: { memberspotApi: CREDENTIAL },
+  credentials: { memberflowMemberspotApi: CREDENTIAL },
 });
 
 const chain = (...names: string[]) =>
@@ -75,6 +83,24 @@ const triggerFlow = {
   settings: { executionOrder: 'v1' },
   nodes: [
     { id: 'node-trigger', name: 'Memberspot Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: { events: '', secret: HOOK_SECRET }, webhookId: HOOK_ID },
+    memberspotNode('Set Source', 250, {
+      resource: 'customProperty', operation: 'set', email: '={{ $json.email }}',
+      properties: { property: [{ propertyId: 'cp_source', value: '={{ $json.event }}' }] },
+    }),
+  ],
+  connections: chain('Memberspot Trigger', 'Set Source'),
+};
+
+const triggerV2Flow = {
+  id: TRIGGER_V2_FLOW_ID,
+  name: 'Memberspot e2e: trigger v2',
+  active: false,
+  settings: { executionOrder: 'v1' },
+  nodes: [
+    {
+      id: 'node-trigger-v2', name: 'Memberspot Trigger', type: TRIGGER_TYPE, typeVersion: 2, position: [0, 0], parameters: { events: '' }, webhookId: HOOK_V2_ID,
+      credentials: { memberflowMemberspotWebhookSecretApi: SECRET_CREDENTIAL },
+    },
     memberspotNode('Set Source', 250, {
       resource: 'customProperty', operation: 'set', email: '={{ $json.email }}',
       properties: { property: [{ propertyId: 'cp_source', value: '={{ $json.event }}' }] },
@@ -162,9 +188,11 @@ describe.each(VERSIONS)('n8n %s', (version) => {
   });
 
   it('runs an active Memberspot Trigger workflow: no secret is 401, auth_test starts nothing, an event runs it once', async () => {
-    const workflow = writeJson(home.dir, 'trigger.json', triggerFlow);
+    const workflow = writeJson(home.dir, 'trigger.json', [triggerFlow, triggerV2Flow]);
     expect((await runCli(version, ['import:workflow', `--input=${workflow}`], home.env)).code).toBe(0);
-    expect((await runCli(version, ['update:workflow', `--id=${TRIGGER_FLOW_ID}`, '--active=true'], home.env)).code).toBe(0);
+    for (const id of [TRIGGER_FLOW_ID, TRIGGER_V2_FLOW_ID]) {
+      expect((await runCli(version, ['update:workflow', `--id=${id}`, '--active=true'], home.env)).code).toBe(0);
+    }
 
     n8n = await startN8n(version, home, port);
     const hook = `${n8n.url}/webhook/${HOOK_ID}/memberspot?secret=${HOOK_SECRET}`;
@@ -210,5 +238,22 @@ describe.each(VERSIONS)('n8n %s', (version) => {
     expect(executions.map((e) => e.status)).toEqual(['success']);
     expect(sandbox.requests.filter((r) => r.path.startsWith('/v1'))).toHaveLength(1);
     expect(n8n.output()).not.toContain(API_KEY);
+  });
+
+  it('a version 2 trigger checks the secret from its credential, and its exported workflow holds no secret', async () => {
+    const url = `${n8n!.url}/webhook/${HOOK_V2_ID}/memberspot`;
+    const post = (headers: Record<string, string>, body: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    expect((await post({}, { event: 'member.added', email: 'anna.schmidt@example.com' })).status).toBe(401);
+    expect((await post({ 'x-memberspot-secret': 'wrong' }, { event: 'member.added', email: 'anna.schmidt@example.com' })).status).toBe(401);
+    expect((await post({ 'x-memberspot-secret': HOOK_V2_SECRET }, { event: 'member.v2', email: 'anna.schmidt@example.com' })).status).toBe(200);
+    await waitFor(() => sandbox.state.userByEmail('anna.schmidt@example.com')?.customProperties.cp_source === 'member.v2', 30_000, 'the v2 workflow to set the property');
+
+    const file = join(home.dir, 'exported-v2.json');
+    expect((await runCli(version, ['export:workflow', `--id=${TRIGGER_V2_FLOW_ID}`, `--output=${file}`], home.env)).code).toBe(0);
+    const exported = readFileSync(file, 'utf8');
+    expect(exported).toContain('memberflowMemberspotWebhookSecretApi');
+    expect(exported).not.toContain(HOOK_V2_SECRET);
+    expect(exported).not.toContain(API_KEY);
   });
 });

@@ -43,7 +43,7 @@ describe.each(VERSIONS)('n8n %s editor', (version) => {
     const cookie = await setupOwner(n8n.url);
     await rest(n8n.url, cookie, '/credentials', {
       method: 'POST',
-      body: JSON.stringify({ name: 'Memberspot Sandbox', type: 'memberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } }),
+      body: JSON.stringify({ name: 'Memberspot Sandbox', type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } }),
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

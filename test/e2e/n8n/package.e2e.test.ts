@@ -85,7 +85,7 @@ describe.each(VERSIONS)('n8n %s, package installed as a community package', (ver
     expect(() => require.resolve('n8n-workflow/package.json', { paths: [packageDir] })).toThrow();
 
     const credentials = writeJson(home.dir, 'credentials.json', [
-      { ...CREDENTIAL, type: 'memberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } },
+      { ...CREDENTIAL, type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } },
     ]);
     const workflow = writeJson(home.dir, 'workflow.json', {
       id: FLOW_ID,
@@ -101,7 +101,7 @@ describe.each(VERSIONS)('n8n %s, package installed as a community package', (ver
           typeVersion: 1,
           position: [250, 0],
           parameters: { resource: 'access', operation: 'grant', email: 'paket@example.com', accessId: { __rl: true, mode: 'id', value: 'off_basic' }, orderId: 'PKG-1' },
-          credentials: { memberspotApi: CREDENTIAL },
+          credentials: { memberflowMemberspotApi: CREDENTIAL },
         },
       ],
       connections: { Start: { main: [[{ node: 'Grant Access', type: 'main', index: 0 }]] } },

@@ -23,7 +23,14 @@ export interface NodeRed {
   stop(): Promise<void>;
 }
 
-export async function startNodeRed(): Promise<NodeRed> {
+export interface StartOptions {
+  /** Settings over the defaults here, e.g. other `httpAdminRoot` / `httpNodeRoot`. */
+  settings?: Record<string, unknown>;
+  /** JavaScript appended to settings.js, for settings that are functions (`module.exports.httpNodeMiddleware = …`). */
+  settingsJs?: string;
+}
+
+export async function startNodeRed(options: StartOptions = {}): Promise<NodeRed> {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'memberspot-nodered-'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bcrypt = require('bcryptjs');
@@ -40,8 +47,12 @@ export async function startNodeRed(): Promise<NodeRed> {
           { username: 'viewer', password: bcrypt.hashSync(USERS.viewer, 8), permissions: ['flows.read'] },
         ],
       },
+      ...options.settings,
     },
   });
+  if (options.settingsJs) fs.appendFileSync(settingsFile, `\n${options.settingsJs}\n`);
+  /** Where the admin API is: '' for the default root `/`. */
+  const adminRoot = String(options.settings?.httpAdminRoot ?? '/').replace(/\/+$/, '');
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -55,7 +66,7 @@ export async function startNodeRed(): Promise<NodeRed> {
   for (let i = 0; ; i += 1) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${output}`);
     try {
-      const response = await fetch(`${url}/auth/login`);
+      const response = await fetch(`${url}${adminRoot}/auth/login`);
       if (response.ok) break;
     } catch {
       /* not listening yet */
@@ -71,7 +82,7 @@ export async function startNodeRed(): Promise<NodeRed> {
     output: () => output,
     async token(user) {
       if (!tokens.has(user)) {
-        const response = await fetch(`${url}/auth/token`, {
+        const response = await fetch(`${url}${adminRoot}/auth/token`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ client_id: 'node-red-admin', grant_type: 'password', scope: user === 'admin' ? '*' : 'flows.read', username: user, password: USERS[user] }),
@@ -83,7 +94,7 @@ export async function startNodeRed(): Promise<NodeRed> {
     },
     admin(pathname, init = {}) {
       const { token, headers, ...rest } = init;
-      return fetch(`${url}${pathname}`, {
+      return fetch(`${url}${adminRoot}${pathname}`, {
         ...rest,
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers as Record<string, string>) },
       });

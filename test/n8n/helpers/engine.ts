@@ -25,9 +25,18 @@ import {
   type IWebhookResponseData,
   type IWorkflowBase,
 } from 'n8n-workflow';
-import { closeN8nEngine, createN8nEngine, CREDENTIAL_ID, n8nCore, type CredentialData, type WorkflowJson } from '../../../bench/harness/n8n-engine';
+import {
+  closeN8nEngine,
+  createN8nEngine,
+  CREDENTIAL_ID,
+  CREDENTIAL_TYPE,
+  MemoryCredentialsHelper,
+  n8nCore,
+  type CredentialData,
+  type WorkflowJson,
+} from '../../../bench/harness/n8n-engine';
 
-export { CREDENTIAL_ID, CREDENTIAL_REF, type CredentialData, type RunResult, type WorkflowJson } from '../../../bench/harness/n8n-engine';
+export { CREDENTIAL_ID, CREDENTIAL_REF, CREDENTIAL_TYPE, type CredentialData, type RunResult, type WorkflowJson } from '../../../bench/harness/n8n-engine';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
@@ -109,7 +118,7 @@ export function loadOptionsContext(credential: CredentialData, parameters: IData
  * credential; a failed request is judged by the credential's `test.rules`, then by the HTTP status.
  */
 export async function testCredential(credential: CredentialData): Promise<{ status: 'OK' | 'Error'; message: string }> {
-  const type = credentialTypes.get('memberspotApi') as ICredentialType;
+  const type = credentialTypes.get(CREDENTIAL_TYPE) as ICredentialType;
   const testRequest = type.test;
   if (!testRequest) throw new Error('the credential has no test request');
   const tempType: INodeType = {
@@ -155,13 +164,36 @@ export interface FakeWebhookRequest {
   headers?: Record<string, string>;
 }
 
-export async function callTrigger(parameters: IDataObject, request: FakeWebhookRequest): Promise<{ result: IWebhookResponseData; status: number | undefined; sent: unknown }> {
-  const json: WorkflowJson = {
-    nodes: [{ id: 't1', name: 'Memberspot Trigger', type: MEMBERSPOT_TRIGGER, typeVersion: 1, position: [0, 0], parameters: parameters as INodeParameters, webhookId: 'hook-1' }],
-    connections: {},
+/** The trigger's optional secret credential type (credentials/MemberflowMemberspotWebhookSecretApi.credentials.ts). */
+export const WEBHOOK_SECRET_TYPE = 'memberflowMemberspotWebhookSecretApi';
+
+export interface TriggerNodeSettings {
+  /** The node's typeVersion: 1 for workflows saved before the secret credential (the default here), or 2. */
+  typeVersion?: number;
+  /** Attaches a Memberspot Webhook Secret credential with this secret to the node. */
+  secretCredential?: string;
+}
+
+/** The trigger node as a workflow stores it. */
+export function triggerNode(parameters: IDataObject, settings: TriggerNodeSettings = {}): INode {
+  return {
+    id: 't1', name: 'Memberspot Trigger', type: MEMBERSPOT_TRIGGER, typeVersion: settings.typeVersion ?? 1, position: [0, 0],
+    parameters: parameters as INodeParameters, webhookId: 'hook-1',
+    ...(settings.secretCredential === undefined ? {} : { credentials: { [WEBHOOK_SECRET_TYPE]: { id: 'cred-secret', name: 'Memberspot webhook secret' } } }),
   };
+}
+
+export async function callTrigger(
+  parameters: IDataObject,
+  request: FakeWebhookRequest,
+  settings: TriggerNodeSettings = {},
+): Promise<{ result: IWebhookResponseData; status: number | undefined; sent: unknown }> {
+  const json: WorkflowJson = { nodes: [triggerNode(parameters, settings)], connections: {} };
   const { workflow, data } = makeWorkflow(json);
   const additionalData = additionalDataFor({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:1' }, data, 'webhook');
+  if (settings.secretCredential !== undefined) {
+    additionalData.credentialsHelper = new MemoryCredentialsHelper(credentialTypes, { [WEBHOOK_SECRET_TYPE]: { secret: settings.secretCredential } });
+  }
   const response = { statusCode: undefined as number | undefined, sent: undefined as unknown };
   const res = {
     status(code: number) {

@@ -2,12 +2,16 @@ import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INo
 
 /**
  * Memberspot API key. n8n adds the key to every request as the `X-API-KEY` header; the nodes never put it
- * into a URL, an output or an error.
+ * into a URL, an output or an error, and never follow a redirect with it.
+ *
+ * Named `memberflowMemberspotApi`: the community package n8n-nodes-memberspot already defines a credential
+ * type `memberspotApi`, and n8n resolves credentials by type name only (no aliases), so the two packages
+ * must not share it. Credentials saved under the old name (0.x) have to be created again (CHANGELOG.md).
  */
-export class MemberspotApi implements ICredentialType {
-	name = 'memberspotApi';
+export class MemberflowMemberspotApi implements ICredentialType {
+	name = 'memberflowMemberspotApi';
 
-	displayName = 'Memberspot API';
+	displayName = 'Memberflow Memberspot API';
 
 	icon: Icon = { light: 'file:memberspot.svg', dark: 'file:memberspot.dark.svg' };
 
@@ -22,14 +26,15 @@ export class MemberspotApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The API key from Memberspot (Settings → Integrations → API). The API needs the Enterprise plan or the API add-on.',
+				'The API key from Memberspot (Settings → Integrations → API). The API needs the Enterprise plan or the API add-on. <code>npx memberspot-doctor</code> checks your school\'s API against what this node assumes.',
 		},
 		{
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.memberspot.de',
-			description: 'Change only to use a test server or a proxy',
+			description:
+				'Change only to use a test server or a proxy. Redirects are never followed (the key would go along): use the final address.',
 		},
 		{
 			displayName: 'Requests per Second',
@@ -48,6 +53,15 @@ export class MemberspotApi implements ICredentialType {
 			typeOptions: { minValue: 0.1, numberPrecision: 2 },
 			description:
 				'How long to wait for each answer from Memberspot, in seconds. A call with no answer in time is retried (up to 5 times, with a growing pause), then the item fails with a timeout error.',
+		},
+		{
+			displayName: 'Parallel Requests',
+			name: 'parallelRequests',
+			type: 'number',
+			default: 8,
+			typeOptions: { minValue: 1, maxValue: 64, numberPrecision: 0 },
+			description:
+				'How many calls to Memberspot may be in flight at once (the rate limit above still applies). 1 = one at a time, in input order.',
 		},
 		// A Redis URL may hold a password (redis://:password@host), so it is stored and shown as a secret.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
@@ -72,12 +86,19 @@ export class MemberspotApi implements ICredentialType {
 		},
 	};
 
+	/**
+	 * The Test button. A declarative request rather than a node's `testedBy` method: n8n finds `testedBy`
+	 * only for nodes installed as a package, not for nodes loaded from ~/.n8n/custom. n8n would follow a
+	 * redirect with the X-API-KEY header, also to another host: `disableFollowRedirect` stops that (the
+	 * credential tester copies it into the request), and a 3xx fails the test.
+	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/v1/offers',
 			method: 'GET',
 			headers: { Accept: 'application/json' },
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{
@@ -101,6 +122,13 @@ export class MemberspotApi implements ICredentialType {
 					message: 'No Memberspot API at this base URL (404): use https://api.memberspot.de',
 				},
 			},
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value,
+					message: `The base URL answered with a redirect (${value}), which is not followed: the key was sent nowhere else. Set the Base URL to the final address.`,
+				},
+			})),
 		],
 	};
 }
