@@ -169,7 +169,7 @@ describe('cancellation', () => {
     const run: IRun = await running;
     // The node returned without waiting for the answers still on their way: none had arrived yet.
     expect(grantsSeen()).toHaveLength(0);
-    expect(run.data.resultData.error).toMatchObject({ message: 'The call was cancelled before it finished.' });
+    expect(run.data.resultData.error).toMatchObject({ message: expect.stringMatching(/^The call was cancelled before it finished/) });
     // Once the sandbox has answered what it had received: no item after the first 8 was ever sent.
     await sleep(2300);
     const started = grantsSeen().map((g) => g.email);
