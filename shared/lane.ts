@@ -37,6 +37,8 @@ export class LaneState {
   private turnPending = false;
   /** When the lane's last turn started (the local fallback keeps the spacing from it). */
   private lastTurnAt = 0;
+  /** Whether the last turn was spaced by the local bottleneck (not handed out by Redis). */
+  private lastTurnLocal = true;
   private inFlight = 0;
   spacing: number;
   /** The spacing of the last slow-down's first step; below it a lane goes straight back to its base. */
@@ -127,6 +129,7 @@ export class LaneState {
 
   private async takeTurn(turn: () => Promise<void>): Promise<void> {
     if (this.redis?.available) {
+      this.lastTurnLocal = false;
       try {
         return await this.redis.schedule(turn, this.spacing);
       } catch (error) {
@@ -134,9 +137,13 @@ export class LaneState {
         this.redis.failed(error);
       }
     }
-    // Keep the spacing from the last turn, which may have come from Redis just before it failed.
-    const gap = this.lastTurnAt + this.spacing - Date.now();
-    if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+    // Keep the spacing from the last turn when it came from Redis just before Redis failed (the local
+    // bottleneck spaces its own turns: waiting here too would add a timer's lateness to every turn).
+    if (!this.lastTurnLocal) {
+      const gap = this.lastTurnAt + this.spacing - Date.now();
+      if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+    }
+    this.lastTurnLocal = true;
     this.local ??= new Bottleneck({ minTime: this.spacing, maxConcurrent: null });
     return this.local.schedule(turn);
   }
