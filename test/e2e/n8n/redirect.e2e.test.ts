@@ -79,7 +79,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
     const result = await rest<{ status: string; message: string }>(n8n.url, cookie, '/credentials/test', {
       method: 'POST',
       body: JSON.stringify({
-        credentials: { name: 'test', type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: servers.frontUrl, requestsPerSecond: 4, timeout: 30 } },
+        credentials: { id: CREDENTIAL.id, name: CREDENTIAL.name, type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: servers.frontUrl, requestsPerSecond: 4, timeout: 30 } },
       }),
     });
     // Printed for the notes: n8n words it with the credential's rule for 302, or in its own words.
