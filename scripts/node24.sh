@@ -38,10 +38,10 @@ shots="$(mktemp -d)"
 trap 'rm -rf "$shots"' EXIT
 echo "== Node.js $("$node24" --version), Node-RED $("$node24" -p "require('$node_red_dir/node_modules/node-red/package.json').version"), n8n $("$node24" -p "require('$n8n_dir/node_modules/n8n/package.json').version")"
 
-echo "== unit, core, sandbox and Node-RED runtime suites"
-MEMBERSPOT_NODE_RED_DIR="$node_red_dir" "$node24" node_modules/.bin/jest test/core test/sandbox test/node-red
-echo "== n8n engine suite (in process, n8n-core of n8n $n8n_newest)"
-MEMBERSPOT_N8N_DIR="$n8n_dir" "$node24" node_modules/.bin/jest test/n8n
+echo "== unit, core, sandbox and Node-RED runtime suites; flows saved with 0.1.0 in Node-RED 5"
+MEMBERSPOT_NODE_RED_DIR="$node_red_dir" "$node24" node_modules/.bin/jest test/core test/sandbox test/node-red test/contract/saved-node-red.test.ts
+echo "== n8n engine suite and workflows saved with 0.1.0 (in process, n8n-core of n8n $n8n_newest)"
+MEMBERSPOT_N8N_DIR="$n8n_dir" "$node24" node_modules/.bin/jest test/n8n test/contract/saved-n8n.test.ts
 echo "== end to end: n8n $n8n_newest (CLI, Community Nodes install, editor)"
 MEMBERSPOT_E2E_CACHE="$cache" N8N_VERSIONS="$n8n_newest" MEMBERSPOT_SCREENSHOT_DIR="$shots" \
   "$node24" node_modules/.bin/jest -c test/e2e/jest.config.js test/e2e/n8n
