@@ -10,7 +10,7 @@
  * It also serves the editor's pickers (offers, custom properties) through admin endpoints that use the
  * deployed node's key on the server; the key itself never reaches the browser.
  */
-import { createClient, DEFAULT_BASE_URL, DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_TIMEOUT_MS, describeError, pickerOptions, TimeoutError, ValidationError } from '../shared';
+import { createClient, DEFAULT_BASE_URL, DEFAULT_REQUESTS_PER_SECOND, DEFAULT_TIMEOUT_MS, describeError, pickerOptions, TimeoutError, ValidationError } from '../shared';
 import type { MemberspotClient } from '../shared';
 import { CONFIG_TYPE, PICKERS, READ_PERMISSION, type AccountUser, type ConfigDef, type MemberspotConfigNode } from './common';
 import type { RED, Request, Response } from './types';
@@ -22,20 +22,9 @@ function positiveNumber(value: unknown, fallback: number): number {
 
 /** The core's default, in the seconds the config node holds. */
 const DEFAULT_TIMEOUT_S = DEFAULT_TIMEOUT_MS / 1000;
-/** Warnings that say Redis is back end the fallback warning (shared/redisLane.ts words them so). */
-const RECOVERED = /reachable again/;
-
-/** "Parallel requests": blank or missing means the default; anything but a whole number of 1 or more is an error. */
-function parallelRequests(value: unknown): number | ValidationError {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return DEFAULT_PARALLEL_REQUESTS;
-  const n = Number(value);
-  if (Number.isInteger(n) && n >= 1) return n;
-  return new ValidationError([
-    {
-      field: 'parallelRequests',
-      message: `"Parallel requests" must be a whole number of 1 or more, not "${String(value)}" (1 sends one call at a time, in order; default ${DEFAULT_PARALLEL_REQUESTS}). Correct it in the Memberspot account node`,
-    },
-  ]);
+/** "Parallel requests": blank or missing (flows saved before it existed) is the core's default; the core validates the rest. */
+function parallelRequests(value: unknown): number | undefined {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') ? undefined : Number(value);
 }
 
 export = function register(RED: RED): void {
@@ -65,7 +54,6 @@ export = function register(RED: RED): void {
       if (closing.signal.aborted) {
         throw new ValidationError([{ field: 'config', message: 'this Memberspot account node was stopped (redeploy in progress)' }]);
       }
-      if (parallel instanceof ValidationError) throw parallel;
       if (!client) {
         // createClient validates the key and the base URL; its errors are redacted and say what to fix.
         const made = createClient({
@@ -76,10 +64,10 @@ export = function register(RED: RED): void {
           timeoutMs,
           // Optional: shares the limit with other Node-RED instances; without Redis it falls back with a warning.
           redisUrl: node.credentials?.redisUrl?.trim() || undefined,
-          onWarning: (message) => {
+          onWarning: (message, fallback) => {
             if (client !== made) return;
             node.warn(message);
-            tellUsers(RECOVERED.test(message) ? undefined : message);
+            tellUsers(fallback ? message : undefined);
           },
         });
         client = made;

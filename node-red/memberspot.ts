@@ -7,7 +7,7 @@
  * limiter) and msg.payload becomes one result per element, in element order. Failures go to done(err), so
  * Catch nodes see them; the handler never throws.
  */
-import { actions, describeError, isActionId, buildInput, ValidationError } from '../shared';
+import { actions, DEFAULT_PARALLEL_REQUESTS, describeError, isActionId, buildInput, ValidationError } from '../shared';
 import type { AnyAction } from '../shared';
 import { runAction } from '../shared/paging';
 import { BLANK_FALLS_BACK, FALLBACK_TYPE, OPTIONS_TYPE, PAGING } from './fields';
@@ -120,12 +120,12 @@ export = function register(RED: RED): void {
     else if (!account) status('red', 'ring', 'noAccount');
     if (account && account.type === CONFIG_TYPE) account.register(node);
 
-    /** The in-flight cap of the account's client ("Parallel requests"); 8 while the account cannot make one. */
+    /** The in-flight cap of the account's client ("Parallel requests"); the default while the account cannot make one. */
     function cap(): number {
       try {
-        return account && account.type === CONFIG_TYPE ? account.client().parallelRequests : 8;
+        return account && account.type === CONFIG_TYPE ? account.client().parallelRequests : DEFAULT_PARALLEL_REQUESTS;
       } catch {
-        return 8; // the message itself reports why
+        return DEFAULT_PARALLEL_REQUESTS; // the message itself reports why
       }
     }
 

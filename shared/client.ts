@@ -90,7 +90,7 @@ class Client implements MemberspotClient {
     const onWarning = options.onWarning;
     this.unregister = this.limiter.register(
       { requestsPerSecond: options.requestsPerSecond, parallelRequests },
-      onWarning && ((message) => onWarning(this.redactor.text(message))),
+      onWarning && ((message, fallback) => onWarning(this.redactor.text(message), fallback)),
     );
   }
 

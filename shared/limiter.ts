@@ -37,8 +37,14 @@ export interface LimiterOptions {
   /** Share the limit with other processes through this Redis (e.g. redis://127.0.0.1:6379). */
   redisUrl?: string;
   /** Told when the limiter falls back from Redis to the process's own limit, and when Redis is back. */
-  onWarning?: (message: string) => void;
+  onWarning?: Warn;
 }
+
+/**
+ * A warning for people (it carries no secret) and whether it starts a fallback to the process's own limit
+ * (true) or ends it (false), so that hosts can show and clear it without reading its words.
+ */
+export type Warn = (message: string, fallback: boolean) => void;
 
 /**
  * Spacing margin in one process: 4% wider than 1000/N ms. At 4/s that is 260 ms: five calls span 1040 ms,
@@ -69,7 +75,7 @@ export function accountId(baseUrl: string, apiKey: string): string {
 interface Registration {
   rate: number;
   parallel: number;
-  onWarning?: (message: string) => void;
+  onWarning?: Warn;
 }
 
 export interface Registering {
@@ -96,7 +102,7 @@ export class AccountLimiter {
           display: displayRedisUrl(redisUrl),
           connect: () => acquireRedis(redisUrl),
           release: () => releaseRedis(redisUrl),
-          warn: (message: string) => this.warn(message),
+          warn: (message: string, fallback: boolean) => this.warn(message, fallback),
         }
       : undefined;
     this.lanes = {
@@ -143,8 +149,7 @@ export class AccountLimiter {
    * Clients of one account may be configured differently: the lowest values among the open ones are in
    * force. Throws a ValidationError naming the option when a value is out of range.
    */
-  register(settings: Registering | number | undefined, onWarning?: (message: string) => void): () => Promise<void> {
-    const { requestsPerSecond, parallelRequests } = typeof settings === 'object' ? settings : { requestsPerSecond: settings, parallelRequests: undefined };
+  register({ requestsPerSecond, parallelRequests }: Registering, onWarning?: Warn): () => Promise<void> {
     const registration = { rate: validRate(requestsPerSecond), parallel: validParallelRequests(parallelRequests), onWarning };
     const token = Symbol('client');
     this.registrations.set(token, registration);
@@ -160,8 +165,8 @@ export class AccountLimiter {
     return spacingFor(rate, this.clustered);
   }
 
-  private warn(message: string): void {
-    for (const { onWarning } of this.registrations.values()) onWarning?.(message);
+  private warn(message: string, fallback: boolean): void {
+    for (const { onWarning } of this.registrations.values()) onWarning?.(message, fallback);
   }
 
   private update(): void {

@@ -133,7 +133,7 @@ export function validParallelRequests(value: number | undefined): number {
   const parallel = value ?? DEFAULT_PARALLEL_REQUESTS;
   if (typeof parallel !== 'number' || !Number.isInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_REQUESTS) {
     throw new ValidationError([
-      { field: 'parallelRequests', message: `must be a whole number from 1 to ${MAX_PARALLEL_REQUESTS} (1 sends one call at a time, in order), not ${String(value)}` },
+      { field: 'parallelRequests', message: `must be a whole number from 1 to ${MAX_PARALLEL_REQUESTS} (1 sends one call at a time, in order), not ${Number.isNaN(value) ? 'something else' : String(value)}` },
     ]);
   }
   return parallel;

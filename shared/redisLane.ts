@@ -25,7 +25,8 @@ export interface Cluster {
   display: string;
   connect(): Bottleneck.IORedisConnection;
   release(): Promise<void>;
-  warn(message: string): void;
+  /** `fallback`: true when the lane falls back to the local limit, false when Redis is back. */
+  warn(message: string, fallback: boolean): void;
 }
 
 export class RedisLane {
@@ -76,7 +77,7 @@ export class RedisLane {
     }
     if (this.down) {
       this.down = false;
-      cluster.warn(`Redis at ${cluster.display} is reachable again: the rate limit is shared with other processes again.`);
+      cluster.warn(`Redis at ${cluster.display} is reachable again: the rate limit is shared with other processes again.`, false);
     }
     return result;
   }
@@ -92,6 +93,7 @@ export class RedisLane {
     cluster.warn(
       `Redis at ${cluster.display} cannot be reached (${why}): each process now keeps to the rate limit on its own, ` +
         'so several processes together may exceed it (Memberspot then answers 429 and the calls are retried). Trying Redis again in 30 s.',
+      true,
     );
   }
 

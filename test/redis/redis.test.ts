@@ -83,6 +83,13 @@ it('falls back to the local limit with one warning when Redis cannot be reached,
   expect(maxInWindow(arrivals.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
 }, 30_000);
 
+it('tells hosts that a warning starts a fallback, without them reading its words', async () => {
+  const told: Array<[string, boolean]> = [];
+  const client = env.client({ redisUrl: 'redis://127.0.0.1:9', onWarning: (m, fallback) => told.push([m, fallback]) });
+  await client.execute('findUserByEmail', { email: 'anna.schmidt@example.com' });
+  expect(told).toEqual([[expect.stringMatching(/cannot be reached/), true]]);
+}, 30_000);
+
 it.each([
   ['dies (SIGKILL)', 'SIGKILL'],
   ['stops answering (SIGSTOP: the connection stays open)', 'SIGSTOP'],
