@@ -3,7 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { DEFAULT_BASE_URL, HELP } from './help';
+import { ValidationError } from '../shared/errors';
+import { DEFAULT_BASE_URL, normaliseBaseUrl } from '../shared/options';
+import { HELP } from './help';
 import { buildRequest } from './http';
 import { renderJson, renderTable } from './report';
 import { runDoctor, type DoctorOptions } from './run';
@@ -19,8 +21,6 @@ export interface CliIo {
 }
 
 class UsageError extends Error {}
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i;
 
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): DoctorOptions & { json: boolean; yes: boolean } | 'help' {
   // Refuse a key on the command line without echoing it back.
@@ -70,17 +70,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): DoctorOptions 
   };
 }
 
-/** https, or http only on this machine: the key must not travel in clear text. */
+/** The core's rule for base URLs: https, or http only on this machine (the key must not travel in clear text). */
 function checkBaseUrl(baseUrl: string): void {
-  let url: URL;
   try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new UsageError('The base URL is not a URL: give e.g. https://api.memberspot.de');
+    normaliseBaseUrl(baseUrl);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    throw new UsageError(`The base URL ${error.issues.map((issue) => issue.message).join('; ')}`);
   }
-  if (url.username || url.password || url.search || url.hash) throw new UsageError('The base URL must be a plain URL without credentials, query or fragment');
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname))) return;
-  throw new UsageError('The base URL must start with https:// (http:// only for 127.0.0.1, localhost or [::1], so the key never travels in clear text)');
 }
 
 /** The throwaway address and the offer, checked the way Grant Access checks them (the value is not echoed). */

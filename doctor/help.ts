@@ -1,6 +1,6 @@
 /** The text of `memberspot-doctor --help`: every probe and what it changes. */
 
-export const DEFAULT_BASE_URL = 'https://api.memberspot.de';
+import { DEFAULT_BASE_URL } from '../shared/options';
 
 export const HELP = `Usage: memberspot-doctor [options]
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { redirectTarget } from '../shared/errors';
 import { asList, isObject, pickString, pickUid, type JsonObject } from '../shared/actions/normalize';
 import type { DoctorHttp, Outcome } from './http';
 import { describeOutcome, isAnswer } from './http';
@@ -29,7 +30,7 @@ export async function probeConnection(context: Context): Promise<string | undefi
   }
   const { status, headers, body } = outcome;
   if (status >= 300 && status < 400) {
-    const target = hostOf(headers.location, context.http.baseUrl);
+    const target = redirectTarget(headers.location, context.http.baseUrl) || (headers.location ? 'an address that is not a URL' : 'an address it did not give');
     add('unchecked', `HTTP ${status}: a redirect to ${target}. Not followed, nothing was sent there. Use the final address as the base URL if you trust it.`);
     return `redirect (HTTP ${status})`;
   }
@@ -54,15 +55,6 @@ export async function probeConnection(context: Context): Promise<string | undefi
     offersCheck('differs', `read through a fallback: the list is under "${firstKey(body, ['data', 'offers'], Array.isArray)}" (${shapeOf(body)}), not a bare array`);
   } else offersCheck('differs', `unknown shape: ${shapeOf(body)}`);
   return undefined;
-}
-
-function hostOf(location: string | undefined, base: string): string {
-  if (!location) return 'an address it did not give';
-  try {
-    return new URL(location, base).host;
-  } catch {
-    return 'an address that is not a URL';
-  }
 }
 
 const PAGE = 2;

@@ -172,6 +172,17 @@ export class RedirectError extends MemberspotError {
  * The error for a 3xx answer from the base URL (any transport): it names only the host the redirect
  * pointed to, says that nothing was sent there, and points at the base URL.
  */
+/** The host a redirect's `Location` points to (resolved against the base URL), or '' when it gives none. */
+export function redirectTarget(location: string | undefined, baseUrl: string): string {
+  if (!location?.trim()) return '';
+  const base = new URL(baseUrl);
+  try {
+    return new URL(location.trim(), `${base.origin}${base.pathname.replace(/\/?$/, '/')}`).host.slice(0, 255);
+  } catch {
+    return '';
+  }
+}
+
 export function redirectError(
   status: number,
   location: string | undefined,
@@ -179,14 +190,7 @@ export function redirectError(
   options: { actionId?: string; attempts?: number } = {},
 ): RedirectError {
   const base = new URL(baseUrl);
-  let targetHost = '';
-  if (location?.trim()) {
-    try {
-      targetHost = new URL(location.trim(), `${base.origin}${base.pathname.replace(/\/?$/, '/')}`).host.slice(0, 255);
-    } catch {
-      targetHost = '';
-    }
-  }
+  const targetHost = redirectTarget(location, baseUrl);
   const where = !targetHost
     ? 'without a valid target'
     : targetHost === base.host

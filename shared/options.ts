@@ -139,7 +139,11 @@ export function validParallelRequests(value: number | undefined): number {
   return parallel;
 }
 
-function normaliseBaseUrl(value: string, redactor: Redactor): string {
+/**
+ * The base URL as requests use it (no trailing slash), or a ValidationError naming `baseUrl`: https, or http
+ * only to this machine (the key must not travel in clear text), and no credentials, query or fragment.
+ */
+export function normaliseBaseUrl(value: string, redactor: Redactor = new Redactor([])): string {
   let url: URL;
   try {
     url = new URL(value.trim());
