@@ -14,7 +14,7 @@
  * (body-parser's `_body` flag), so that no parser in front reads them, the way Node-RED's own `http in` node
  * keeps its raw-body routes away from the parsers. The node then behaves the same whatever the roots are.
  */
-import { handleWebhook, parseEventFilter } from '../shared';
+import { handleWebhook, hasSecret, parseEventFilter } from '../shared';
 import { httpNodeMiddleware, markOwnBody, readJsonBody, reply, type BodyError } from './webhook-body';
 import type { Handler, RED, RedNode, Request, Response, RouterLayer } from './types';
 
@@ -55,7 +55,7 @@ export = function register(RED: RED): void {
       const query = queryOf(req);
       const headers = req.headers as Record<string, unknown>;
       // The secret first: an unauthenticated caller gets 401 before a byte of the body is read.
-      if (handleWebhook({ body: undefined, query, headers }, { secret }).kind === 'unauthorized') {
+      if (!hasSecret({ query, headers }, secret)) {
         node.status({ fill: 'red', shape: 'ring', text: RED._('memberspot-webhook.status.unauthorized') });
         return reply(req, res, 401, { error: 'Missing or wrong secret' });
       }

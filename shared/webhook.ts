@@ -69,15 +69,19 @@ export function parseEventFilter(value: unknown): string[] {
   return list.map((v) => String(v).trim()).filter((v) => v !== '');
 }
 
+/**
+ * Whether a request carries the secret (query `secret` or the secret header); true when no secret is set.
+ * Needs no body, so a host can refuse a caller before reading one.
+ */
+export function hasSecret(request: Pick<WebhookRequest, 'query' | 'headers'>, secret: string | undefined): boolean {
+  const expected = secret?.trim();
+  if (!expected) return true;
+  return sameSecret(firstString(request.query?.[SECRET_QUERY_PARAMETER]) ?? header(request.headers, SECRET_HEADER), expected);
+}
+
 /** Decides what to do with one webhook request. The secret is checked before anything else. */
 export function handleWebhook(request: WebhookRequest, options: WebhookOptions = {}): WebhookDecision {
-  const secret = options.secret?.trim();
-  if (secret) {
-    const given = firstString(request.query?.[SECRET_QUERY_PARAMETER]) ?? header(request.headers, SECRET_HEADER);
-    if (!sameSecret(given, secret)) {
-      return { kind: 'unauthorized', status: 401, message: 'Missing or wrong secret' };
-    }
-  }
+  if (!hasSecret(request, options.secret)) return { kind: 'unauthorized', status: 401, message: 'Missing or wrong secret' };
   const event = eventName(request.body);
   if (event === AUTH_TEST_EVENT) return { kind: 'authTest', status: 200 };
   const events = options.events ?? [];
