@@ -7,9 +7,8 @@
  * limiter) and msg.payload becomes one result per element, in element order. Failures go to done(err), so
  * Catch nodes see them; the handler never throws.
  */
-import { actions, DEFAULT_PARALLEL_REQUESTS, describeError, isActionId, buildInput, ValidationError } from '../shared';
+import { actions, DEFAULT_PARALLEL_REQUESTS, describeError, isActionId, buildInput, runAction, runInOrder, ValidationError } from '../shared';
 import type { AnyAction } from '../shared';
-import { runAction } from '../shared/paging';
 import { BLANK_FALLS_BACK, FALLBACK_TYPE, OPTIONS_TYPE, PAGING } from './fields';
 import { CONFIG_TYPE, MemberspotNodeError, type AccountUser, type MemberspotConfigNode } from './common';
 import { throttledStatus } from './status';
@@ -177,26 +176,21 @@ export = function register(RED: RED): void {
       const elements = bulkElements(msg.payload);
       if (elements) {
         const results: unknown[] = new Array(elements.length);
-        let next = 0;
         let finished = 0;
         let failed = 0;
         status('blue', 'dot', 'progress', { done: 0, total: elements.length });
-        const worker = async () => {
-          while (next < elements.length) {
-            const index = next++;
-            try {
-              const input = await inputFor(action, msg, elements[index]);
-              results[index] = { ok: true, result: await runAction(client, action, input, { ...paging, signal }) };
-            } catch (error) {
-              failed += 1;
-              results[index] = { ok: false, error: describeError(error) };
-            }
-            finished += 1;
-            if (!closing) status('blue', 'dot', 'progress', { done: finished, total: elements.length });
-          }
-        };
         // The account's in-flight cap ("Parallel requests"): 1 runs the elements one at a time, in order.
-        await Promise.all(Array.from({ length: Math.min(client.parallelRequests, elements.length) }, worker));
+        await runInOrder(elements.length, client.parallelRequests, async (index) => {
+          try {
+            const input = await inputFor(action, msg, elements[index]);
+            results[index] = { ok: true, result: await runAction(client, action, input, { ...paging, signal }) };
+          } catch (error) {
+            failed += 1;
+            results[index] = { ok: false, error: describeError(error) };
+          }
+          finished += 1;
+          if (!closing) status('blue', 'dot', 'progress', { done: finished, total: elements.length });
+        });
         msg.payload = results;
         if (failed > 0) status('yellow', 'dot', 'bulkFailed', { ok: elements.length - failed, failed, total: elements.length });
         else status('green', 'dot', 'bulkDone', { total: elements.length });

@@ -10,12 +10,13 @@ import type { JsonObject } from './actions/normalize';
 import { abortAll, CLOSE_GRACE_MS, endCall, isCancelled, onWire, settledWithin, startCall, untilAborted, withoutStack, type Call, type Cancellable } from './abort';
 import { backoffMs, retryAfterMs, sleep } from './backoff';
 import { asMemberspotError, cancelledError, httpFailure, refusedBeforeSending, transportFailure } from './errorMapping';
-import { ApiError, ClientClosedError, MemberspotError, Redactor, redirectError, ValidationError } from './errors';
+import { ClientClosedError, MemberspotError, Redactor, redirectError, ValidationError } from './errors';
 import { limiterFor, type AccountLimiter, type Lane } from './limiter';
 import { clientSettings, DEFAULT_CONNECTIONS, type ClientOptions, type ExecuteOptions, type ListAllOptions, type RetryEvent, type RetryOptions } from './options';
 import { TransportError, withQuery, type Transport, type TransportResponse } from './transport';
 import type { ActionDefinition, ActionId, ApiRequest } from './types';
 import { UndiciTransport } from './undiciTransport';
+import { pagedItems } from './paging';
 import { outsideBase, parseInput } from './validation';
 
 // The paths other code imports these from.
@@ -123,34 +124,9 @@ class Client implements MemberspotClient {
     if (!(limit === Infinity || (Number.isInteger(limit) && limit > 0))) {
       throw new ValidationError([{ field: 'limit', message: 'must be a whole number of at least 1' }], { actionId: 'listUsers', actionLabel: 'List Users' });
     }
-    const base = { pageLength: 100, ...(input as object) } as Record<string, unknown>;
-    // Pages no larger than what is still wanted: Limit 5 asks for 5 users, not 100. A page length that is
-    // not a whole number goes on as given, for validation to name it.
-    const pageSize = Number(base.pageLength);
-    const sized = Number.isInteger(pageSize) && pageSize >= 1;
-    const seen = new Set<string>();
-    let count = 0;
-    let cursor = base.lastLoadedId;
-    for (;;) {
-      const pageLength = sized ? Math.min(pageSize, limit - count) : base.pageLength;
-      const page = await this.execute('listUsers', { ...base, pageLength, lastLoadedId: cursor }, options);
-      for (const user of page.users) {
-        yield user;
-        count += 1;
-        if (count >= limit) return;
-      }
-      if (!page.nextPage || page.users.length === 0) return;
-      if (seen.has(page.nextPage)) {
-        throw this.redacted(
-          new ApiError('Memberspot returned a page cursor it had returned before, so listing stopped to avoid a loop.', {
-            actionId: 'listUsers',
-            hint: 'Run the list again; if it repeats, use a Limit.',
-          }),
-        );
-      }
-      seen.add(page.nextPage);
-      cursor = page.nextPage;
-    }
+    // The paging that both hosts use, driven by List Users' `paging` definition (shared/paging.ts).
+    const users = pagedItems(this, actions.listUsers, { ...(input as object) }, { limit, signal: options.signal });
+    yield* users as AsyncGenerator<JsonObject, void, undefined>;
   }
 
   async close(): Promise<void> {

@@ -38,3 +38,6 @@ export { buildInput, describeError, pickerOptions, resourceLabels } from './host
 export type { PickerOption } from './hosts';
 export { AUTH_TEST_EVENT, eventName, handleWebhook, hasSecret, parseEventFilter, SECRET_HEADER, SECRET_QUERY_PARAMETER } from './webhook';
 export type { WebhookDecision, WebhookOptions, WebhookRequest } from './webhook';
+export { runInOrder } from './pool';
+export { pagedItems, runAction } from './paging';
+export type { RunOptions } from './paging';

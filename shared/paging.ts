@@ -31,12 +31,15 @@ export function pageLimit(action: AnyAction, value: unknown): number {
 async function* pages(client: MemberspotClient, action: AnyAction, input: Record<string, unknown>, limit: number, options: ExecuteOptions): AsyncGenerator<{ items: unknown[]; next: string | null }> {
   const paging = action.paging;
   if (!paging) throw new Error(`${action.id} is not a paged list`);
-  const asked = typeof input[paging.pageSizeField] === 'number' ? (input[paging.pageSizeField] as number) : paging.maxPageSize;
+  // A page size that is not a whole number goes on as given, for the action's validation to name it.
+  const given = input[paging.pageSizeField];
+  const asked = given === undefined || given === null || given === '' ? paging.maxPageSize : Number(given);
+  const sized = Number.isInteger(asked) && asked >= 1;
   const seen = new Set<string>();
   let cursor = input[paging.cursorField];
   let remaining = limit;
   for (;;) {
-    const size = Math.max(1, Math.min(asked, paging.maxPageSize, remaining));
+    const size = sized ? Math.max(1, Math.min(asked, paging.maxPageSize, remaining)) : given;
     const page = (await client.execute(action.id, { ...input, [paging.pageSizeField]: size, [paging.cursorField]: cursor }, options)) as Page;
     const items = Array.isArray(page[paging.items]) ? (page[paging.items] as unknown[]).slice(0, remaining) : [];
     const next = typeof page[paging.nextCursor] === 'string' && page[paging.nextCursor] !== '' ? (page[paging.nextCursor] as string) : null;

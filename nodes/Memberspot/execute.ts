@@ -12,7 +12,7 @@ import {
 	type INodeExecutionData,
 	type JsonObject,
 } from 'n8n-workflow';
-import { buildInput, describeError, MemberspotError, ValidationError, type AnyAction, type FieldDefinition, type MemberspotClient } from '../../shared';
+import { buildInput, describeError, MemberspotError, pagedItems, runInOrder, ValidationError, type AnyAction, type FieldDefinition, type MemberspotClient } from '../../shared';
 import { memberspotClient } from './client';
 import { ADDITIONAL_FIELDS, findAction, isAdditional, isPagedList, LIMIT, RETURN_ALL, visibleFields } from './description';
 
@@ -103,9 +103,9 @@ function itemCall(context: IExecuteFunctions, itemIndex: number): ItemCall {
 
 async function runCall(client: MemberspotClient, { action, input, limit }: ItemCall, signal: AbortSignal): Promise<IDataObject[]> {
 	if (isPagedList(action)) {
-		const users: IDataObject[] = [];
-		for await (const user of client.listAll(input, { limit, signal })) users.push(user as IDataObject);
-		return users;
+		const entries: IDataObject[] = [];
+		for await (const entry of pagedItems(client, action, input, { limit, signal })) entries.push(toJson(entry));
+		return entries;
 	}
 	const result = await client.execute(action.id, input, { signal });
 	return Array.isArray(result) ? result.map(toJson) : [toJson(result)];
@@ -167,7 +167,6 @@ async function runItems(context: IExecuteFunctions, client: MemberspotClient, co
 	const running = new Map<number, AbortController>();
 	// The lowest failed item so far (without Continue On Fail); an object, as the workers set it.
 	const stop: { failure?: { itemIndex: number; error: unknown } } = {};
-	let next = 0;
 	const cancelAll = () => running.forEach((controller) => controller.abort());
 	/** Keeps the lowest failed item and cancels the later ones; an earlier one still running may fail too. */
 	const failed = (itemIndex: number, error: unknown) => {
@@ -177,26 +176,22 @@ async function runItems(context: IExecuteFunctions, client: MemberspotClient, co
 	};
 	cancelled?.addEventListener('abort', cancelAll);
 
-	const worker = async () => {
-		while (next < count && stop.failure === undefined) {
-			const itemIndex = next++;
-			const controller = new AbortController();
-			if (cancelled?.aborted) controller.abort();
-			running.set(itemIndex, controller);
-			try {
-				const json = await runCall(client, itemCall(context, itemIndex), controller.signal);
-				results[itemIndex] = json.map((entry) => ({ json: entry, pairedItem: { item: itemIndex } }));
-			} catch (error) {
-				if (continueOnFail) results[itemIndex] = [errorItem(context, error, itemIndex)];
-				else failed(itemIndex, error);
-			} finally {
-				running.delete(itemIndex);
-			}
+	const item = async (itemIndex: number) => {
+		const controller = new AbortController();
+		if (cancelled?.aborted) controller.abort();
+		running.set(itemIndex, controller);
+		try {
+			const json = await runCall(client, itemCall(context, itemIndex), controller.signal);
+			results[itemIndex] = json.map((entry) => ({ json: entry, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			if (continueOnFail) results[itemIndex] = [errorItem(context, error, itemIndex)];
+			else failed(itemIndex, error);
+		} finally {
+			running.delete(itemIndex);
 		}
 	};
 	try {
-		const parallel = Math.max(1, Math.min(Math.floor(client.parallelRequests) || 1, count));
-		await Promise.all(Array.from({ length: parallel }, worker));
+		await runInOrder(count, client.parallelRequests, item, () => stop.failure !== undefined);
 	} finally {
 		cancelled?.removeEventListener('abort', cancelAll);
 	}
