@@ -57,3 +57,13 @@ it('pagedItems yields the items one by one, up to the limit', async () => {
   expect(items).toHaveLength(7);
   expect(pageSizes()).toEqual([3, 3, 1]);
 });
+
+describe('a page length that is not a whole number', () => {
+  it('reaches validation, which names it, instead of being replaced by the largest page; nothing is sent', async () => {
+    for (const pageLength of ['many', 2.5]) {
+      const error = await runAction(env.client(), listUsers, { pageLength }, { returnAll: true }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ field: 'pageLength' })] });
+    }
+    expect(env.requests()).toHaveLength(0);
+  });
+});
