@@ -119,6 +119,10 @@ export class LaneState {
     const turn = async () => {
       if (ran) return;
       ran = true;
+      // bottleneck plans turns from its own schedule: after a turn that started late (a busy event loop),
+      // the next one would come early. Never start turns closer than the spacing.
+      const early = this.lastTurnAt + this.spacing - Date.now();
+      if (early > 1) await new Promise((resolve) => setTimeout(resolve, early));
       this.turnPending = false;
       this.lastTurnAt = Date.now();
       if (this.inFlight < this.maxInFlight) this.next()?.start();
