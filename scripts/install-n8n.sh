@@ -14,10 +14,16 @@
 #   pure-JS fallback.
 #
 #   MEMBERSPOT_E2E_CACHE   cache root (default $HOME/.cache/memberspot-e2e)
-#   N8N_VERSIONS           space-separated versions (default "2.8.4 1.123.50")
+#   N8N_VERSIONS           space-separated versions (default: N8N_E2E_VERSIONS_DEFAULT in scripts/pins.sh)
 #   N8N_NODE               the node binary to install (and so compile native modules) for; default: the
 #                          one on PATH. n8n 2.36 and later need Node.js 24 (scripts/node24.sh sets it).
+#
+# n8n's tree has no lock file here: its ranges resolve as the registry stood at MEMBERSPOT_REGISTRY_BEFORE
+# (scripts/pins.sh), so that a release published later cannot change what CI installs. An install made
+# with another date is redone.
 set -euo pipefail
+# shellcheck source=pins.sh
+source "$(dirname "$0")/pins.sh"
 
 # Run as an npm script (npm run setup:e2e), this inherits npm's settings as npm_config_* variables, this
 # repo's ignore-scripts=true among them: none of them may reach the installs in the cache folder.
@@ -29,7 +35,8 @@ if [ -n "${N8N_NODE:-}" ]; then
 fi
 
 CACHE="${MEMBERSPOT_E2E_CACHE:-$HOME/.cache/memberspot-e2e}"
-VERSIONS="${N8N_VERSIONS:-2.8.4 1.123.50}"
+VERSIONS="${N8N_VERSIONS:-$N8N_E2E_VERSIONS_DEFAULT}"
+stamp="registry-before=$MEMBERSPOT_REGISTRY_BEFORE"
 mkdir -p "$CACHE"
 
 # n8n's sqlite3 has no prebuilt binary reachable without GitHub, so npm compiles it (node-gyp): that needs
@@ -60,7 +67,7 @@ prepare_build() {
 
 for v in $VERSIONS; do
   dir="$CACHE/n8n-$v"
-  if [ -f "$dir/.installed" ] && [ -x "$dir/node_modules/.bin/n8n" ]; then
+  if [ -x "$dir/node_modules/.bin/n8n" ] && grep -qxF "$stamp" "$dir/.installed" 2>/dev/null; then
     echo "== n8n $v already installed in $dir"
     continue
   fi
@@ -80,7 +87,7 @@ JSON
   printf 'fund=false\naudit=false\nupdate-notifier=false\n' > "$dir/.npmrc"
   (
     cd "$dir"
-    npm install --ignore-scripts=true --no-audit --no-fund --loglevel=error
+    npm install --ignore-scripts=true --no-audit --no-fund --loglevel=error --before="$MEMBERSPOT_REGISTRY_BEFORE"
     native=(sqlite3)
     if [ -d node_modules/isolated-vm ]; then native+=(isolated-vm); fi
     echo "== running the install steps of ${native[*]}"
@@ -93,5 +100,5 @@ JSON
     done
   )
   node "$dir/node_modules/n8n/bin/n8n" --version
-  date -u +%FT%TZ > "$dir/.installed"
+  { echo "$stamp"; date -u +%FT%TZ; } > "$dir/.installed"
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The host-version pass, on Node.js 24 (the `node@24` npm package's binary) against the newest hosts that
 # install from the npm registry here, each installed once into the e2e cache folder outside the repo:
-# - the unit, core, sandbox and Node-RED runtime suites, against the newest Node-RED 5.x;
+# - the unit, core, sandbox and Node-RED runtime suites, against Node-RED 5 (NODE_RED5_VERSION);
 # - the in-process n8n engine suite, against the newest n8n (N8N_NEWEST; n8n 2.36 and later need Node.js
 #   24; `latest`, 2.41.3, does not install here: it needs @n8n/agents 0.26.2, which the registry lacks);
 # - the end-to-end suites: that n8n's CLI, its Community Nodes install and its editor, and a Node-RED 5
@@ -10,24 +10,28 @@
 # (.ci/run does that while the other e2e setup runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The host versions and the registry date their trees resolve at: scripts/pins.sh.
+# shellcheck source=pins.sh
+source scripts/pins.sh
 # Run as an npm script (npm run test:node24), this inherits npm's settings as npm_config_* variables, this
 # repo's ignore-scripts=true among them; node@24 needs its install script to put the binary in place.
 while IFS= read -r name; do unset "$name"; done < <(env | grep -o '^npm_config_[A-Za-z0-9_]*' || true)
 cache="${MEMBERSPOT_E2E_CACHE:-$HOME/.cache/memberspot-e2e}"
-n8n_newest="${N8N_NEWEST:-2.41.1}"
+n8n_newest="${N8N_NEWEST:-$N8N_NEWEST_DEFAULT}"
+stamp="$MEMBERSPOT_REGISTRY_BEFORE"
 
-install_once() { # folder, package spec
+install_once() { # folder, exact package spec (a folder installed from another spec or date is redone)
   local dir="$cache/$1"
-  if [ ! -f "$dir/.installed" ]; then
+  if ! grep -qxF "$2 $stamp" "$dir/.installed" 2>/dev/null; then
     echo "== installing $2 into $dir"
     rm -rf "$dir" && mkdir -p "$dir"
     (cd "$dir" && echo '{"name":"memberspot-host-'"$1"'","private":true}' > package.json &&
-      npm install --no-audit --no-fund --loglevel=error "$2" && touch .installed)
+      npm install --no-audit --no-fund --loglevel=error --before="$stamp" "$2" && echo "$2 $stamp" > .installed)
   fi
 }
 
-install_once node-24 node@24
-install_once node-red-5 node-red@5
+install_once node-24 "node@$NODE24_VERSION"
+install_once node-red-5 "node-red@$NODE_RED5_VERSION"
 node24="$cache/node-24/node_modules/.bin/node"
 MEMBERSPOT_E2E_CACHE="$cache" N8N_VERSIONS="$n8n_newest" N8N_NODE="$node24" bash scripts/install-n8n.sh
 if [ "${1:-}" = "--install-only" ]; then exit 0; fi

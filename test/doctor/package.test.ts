@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { REGISTRY_BEFORE } from '../helpers/pins';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -34,8 +35,9 @@ describe('the packed package', () => {
     const app = join(dir, 'app');
     await run('mkdir', ['-p', app]);
     await writeFile(join(app, 'package.json'), '{"name":"empty","version":"1.0.0","private":true}');
-    // The dependencies come from the npm cache when they are there (CI warms it), else from the registry.
-    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, tarball)], { cwd: app, env: cleanEnv() });
+    // The dependencies come from the npm cache when they are there (CI warms it), else from the registry, as
+    // it stood at the pinned date (scripts/pins.sh): a release published later cannot turn this test red.
+    await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', `--before=${REGISTRY_BEFORE}`, join(dir, tarball)], { cwd: app, env: cleanEnv() });
 
     const help = await run('npx', ['--no-install', 'memberspot-doctor', '--help'], { cwd: app, env: cleanEnv() });
     expect(help.stdout).toMatch(/^Usage: memberspot-doctor/);

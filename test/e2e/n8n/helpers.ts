@@ -9,12 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { N8N_E2E_VERSIONS } from '../../helpers/pins';
 import { findN8nBin, makeN8nTempHome, n8nCache, runN8nCli, type CliResult } from '../../../bench/harness/n8n-cli';
 
 export type { CliResult } from '../../../bench/harness/n8n-cli';
 
 export const ROOT = join(__dirname, '..', '..', '..');
-export const VERSIONS = (process.env.N8N_VERSIONS ?? '2.8.4 1.123.50').split(/\s+/).filter(Boolean);
+export const VERSIONS = (process.env.N8N_VERSIONS ?? N8N_E2E_VERSIONS).split(/\s+/).filter(Boolean);
 export const CACHE = n8nCache();
 export const NODE_TYPE = 'CUSTOM.memberspot';
 export const TRIGGER_TYPE = 'CUSTOM.memberspotTrigger';

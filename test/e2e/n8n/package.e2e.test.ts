@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../sandbox';
+import { REGISTRY_BEFORE } from '../../helpers/pins';
 import { freePort, makeHome, ROOT, runCli, VERSIONS, writeJson, type N8nHome } from './helpers';
 
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -44,7 +45,9 @@ function installAsCommunityPackage(userFolder: string): string {
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   execFileSync(
     'npm',
-    ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+    // The runtime dependencies resolve as the registry stood at the pinned date (scripts/pins.sh), so that a
+    // release published later cannot turn this suite red on an unchanged main.
+    ['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error', `--before=${REGISTRY_BEFORE}`],
     { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE.name]: PACKAGE.version } }, null, 2));
