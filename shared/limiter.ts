@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { LaneState, type ScheduleOptions } from './lane';
 import { DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, validParallelRequests, validRate } from './options';
-import { acquireRedis, displayRedisUrl, releaseRedis, validateRedisUrl } from './redis';
+import { acquireRedis, displayRedisUrl, releaseRedis, reserveSend, validateRedisUrl } from './redis';
 import type { Cluster } from './redisLane';
 
 // The paths other code imports these from; they are defined in ./options and ./lane.
@@ -101,6 +101,7 @@ export class AccountLimiter {
           id: `memberspot-${hash(id)}-limited`,
           display: displayRedisUrl(redisUrl),
           connect: () => acquireRedis(redisUrl),
+          reserveSend: (key: string, spacing: number) => reserveSend(redisUrl, key, spacing),
           release: () => releaseRedis(redisUrl),
           warn: (message: string, fallback: boolean) => this.warn(message, fallback),
         }

@@ -55,6 +55,7 @@ function loadIORedis(): typeof IORedis {
 
 class RedisLink {
   readonly connection: Bottleneck.IORedisConnection;
+  readonly client: IORedis;
   users = 0;
 
   constructor(url: string) {
@@ -72,6 +73,7 @@ class RedisLink {
     });
     // Connection errors surface through the limiter's fallback; without a listener ioredis would log them.
     client.on('error', () => undefined);
+    this.client = client;
     this.connection = new Bottleneck.IORedisConnection({ client, Redis });
     this.connection.on('error', () => undefined);
   }
@@ -98,6 +100,27 @@ export function acquireRedis(url: string): Bottleneck.IORedisConnection {
   }
   link.users += 1;
   return link.connection;
+}
+
+/**
+ * The send gate (see RedisLane): in one step on Redis's own clock, either records "a call of this lane goes
+ * on the wire now" and answers 0, or, when the last recorded send is less than `spacing` ms ago, records
+ * nothing and answers how many ms are left. (TIME before a write is allowed in scripts since Redis 5.)
+ */
+const SEND_GATE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+local left = last + tonumber(ARGV[1]) - now
+if left > 0 then return left end
+redis.call('SET', KEYS[1], now, 'PX', 60000)
+return 0`;
+
+/** Asks the send gate of `key` (the URL's link must be acquired). Rejects when Redis fails. */
+export async function reserveSend(url: string, key: string, spacing: number): Promise<number> {
+  const link = links().get(linkKey(url));
+  if (!link) throw new Error('the Redis connection is closed');
+  return Number(await link.client.eval(SEND_GATE, 1, key, String(spacing)));
 }
 
 export async function releaseRedis(url: string): Promise<void> {

@@ -24,6 +24,8 @@ export interface Cluster {
   /** The Redis URL without its password, for messages. */
   display: string;
   connect(): Bottleneck.IORedisConnection;
+  /** The send gate on this Redis (./redis reserveSend): 0 when this call may go now, else ms left. */
+  reserveSend(key: string, spacing: number): Promise<number>;
   release(): Promise<void>;
   /** `fallback`: true when the lane falls back to the local limit, false when Redis is back. */
   warn(message: string, fallback: boolean): void;
@@ -38,7 +40,26 @@ export class RedisLane {
   /** Fails the turn waiting for Redis, when bottleneck reports a Redis error. */
   private failTurn?: (error: unknown) => void;
 
+  /** The lane's spacing as last given: the send gate keeps it between sends. */
+  private spacing = 0;
+
   constructor(private readonly cluster: Cluster) {}
+
+  /**
+   * Holds a turn until the lane's last send, by any process, is at least the spacing ago. bottleneck plans
+   * each turn from its own schedule in Redis, so a process whose timer fired late (a busy machine) would
+   * send close to the next process's planned turn: both calls then reach Memberspot less than the spacing
+   * apart. The gate records the send on Redis's clock at the moment it lets the call go, so the spacing
+   * holds between what goes on the wire, whatever the lateness before. A Redis failure here fails the turn
+   * (before the call ran), and the lane falls back to its local limit.
+   */
+  private async gate(): Promise<void> {
+    for (;;) {
+      const left = await this.cluster.reserveSend(`${this.cluster.id}:sent`, this.spacing);
+      if (!(left > 0)) return;
+      await new Promise((resolve) => setTimeout(resolve, left));
+    }
+  }
 
   /** False for a while after Redis failed: the lane then uses its local limit without asking Redis. */
   get available(): boolean {
@@ -65,10 +86,11 @@ export class RedisLane {
     this.ready ??= withTimeout(clustered.ready(), REDIS_READY_TIMEOUT_MS, `no answer within ${REDIS_READY_TIMEOUT_MS / 1000} s`);
     await this.ready;
     const failed = new Promise<never>((_, reject) => (this.failTurn = reject));
+    this.spacing = spacing;
     let result: T;
     try {
       result = await withTimeout(
-        Promise.race([clustered.schedule(task), failed]),
+        Promise.race([clustered.schedule(() => this.gate().then(task)), failed]),
         REDIS_TURN_TIMEOUT_MS,
         `no turn handed out within ${REDIS_TURN_TIMEOUT_MS / 1000} s`,
       );
@@ -99,6 +121,7 @@ export class RedisLane {
 
   /** In Redis the spacing is shared: every process slows down (and recovers) together. */
   setSpacing(spacing: number): void {
+    this.spacing = spacing;
     // (bottleneck's typings say it returns the limiter; it returns a promise, which may reject without Redis.)
     if (this.#clustered) Promise.resolve(this.#clustered.updateSettings({ minTime: spacing })).catch(() => undefined);
   }

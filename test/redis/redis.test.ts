@@ -71,6 +71,25 @@ it('three processes on one account never exceed the limit in any 1-second window
   expect(achieved / 4).toBeGreaterThanOrEqual(0.9);
 }, 60_000);
 
+it('keeps the spacing between what goes on the wire when processes stall (their turns fire late)', async () => {
+  // Two of three processes block their event loop for 200 ms every 500 ms. bottleneck plans the turns in
+  // Redis, so a process whose turn fired late used to send right before another process's planned turn
+  // (5 calls in one second at the server, a 429); the send gate in Redis holds the next call instead.
+  const calls = 14;
+  const workers = [0, 200, 200].map((stall) =>
+    fork(path.join(__dirname, 'worker.js'), [env.sandbox.url, API_KEY, redisUrl, String(calls), String(stall)], { stdio: 'inherit' }),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const results = workers.map((w) => once(w, 'message').then(([m]) => m as { ok: number; failed: number; warnings: string[]; crash?: string }));
+  for (const w of workers) w.send('go');
+  const reports = await Promise.all(results);
+  for (const report of reports) expect(report).toMatchObject({ ok: calls, failed: 0, warnings: [] });
+  const arrivals = env.requests().filter((r) => r.path.startsWith('/v1/users/find-by-mail'));
+  expect(arrivals.filter((r) => r.status === 429)).toHaveLength(0);
+  expect(arrivals).toHaveLength(3 * calls);
+  expect(maxInWindow(arrivals.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
+}, 60_000);
+
 it('falls back to the local limit with one warning when Redis cannot be reached, and every call succeeds', async () => {
   const warnings: string[] = [];
   const client = env.client({ redisUrl: 'redis://:hunter2-secret@127.0.0.1:9', onWarning: (m) => warnings.push(m) });
