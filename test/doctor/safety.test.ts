@@ -71,19 +71,19 @@ describe('an existing member\'s address: exit 2 and not one write request', () =
     expect(result.code).toBe(2);
   });
 
-  it.each<[string, Partial<Variants>]>([
-    ['{ data, nextPage }', {}],
-    ['{ data, next_page }', { cursor: 'next_page' }],
-    ['{ data } without a cursor', { cursor: 'absent' }],
-    ['a bare array', { listUsers: 'array' }],
-  ])('without Enterprise (find-by-mail 403), 150 users, List Users as %s: the member on the last page is found or the doctor refuses', async (_name, variants) => {
+  it.each<[string, Partial<Variants>, RegExp]>([
+    ['{ data, nextPage }', {}, /^refused: the --email address belongs to a member \(List Users page 2 holds the address\)/],
+    ['{ data, next_page }', { cursor: 'next_page' }, /^refused: the read probes found "List Users: cursor" differing/],
+    ['{ data } without a cursor', { cursor: 'absent' }, /^refused: the read probes found "List Users: cursor" differing/],
+    ['a bare array', { listUsers: 'array' }, /^refused: the read probes found "List Users: users", "List Users: cursor" differing/],
+  ])('without Enterprise (find-by-mail 403), 150 users, List Users as %s: the member on the last page is found, or the doctor refuses', async (_name, variants, fatal) => {
     sandbox.reset({ users: 150 });
     sandbox.setVariants(variants);
     sandbox.setFaults({ errorRate: 1, errorStatuses: [403], pathPrefix: '/v1/users/find-by-mail' });
 
     const result = await run(['--email', 'user150@example.com']);
 
-    expect(parseReport(result).fatal).toMatch(/^refused: /);
+    expect(parseReport(result).fatal).toMatch(fatal);
     expect(proxy.writes()).toEqual([]);
     expect(sandbox.state.userByEmail('user150@example.com')?.offers).toHaveLength(1);
     expect(result.code).toBe(2);
