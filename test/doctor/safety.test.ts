@@ -136,10 +136,10 @@ describe('a doctor-made address', () => {
     expect(result.code).toBe(0);
   });
 
-  it('without Enterprise: read-backs cannot tell the offer\'s state, so no access is deleted on a guess; the user it created is deleted and List Users shows it gone', async () => {
+  it.each([[['--email-domain', 'example.org']], [['--email', THROWAWAY]]])('without Enterprise (%j): read-backs cannot tell the offer\'s state, so no access is deleted on a guess; the user it created is deleted and List Users shows it gone', async (address) => {
     sandbox.setFaults({ errorRate: 1, errorStatuses: [403], pathPrefix: '/v1/users/find-by-mail' });
 
-    const result = await run(['--email-domain', 'example.org']);
+    const result = await run(address);
     const report = parseReport(result);
 
     expect(detailOf(report, 'write', 'Revoke Access')).toMatch(/could not be read back: Find User by Email answered HTTP 403/);
@@ -149,6 +149,7 @@ describe('a doctor-made address', () => {
     expect(removals).toEqual([]);
     expect(detailOf(report, 'write', 'Delete Users (clean-up)')).toMatch(/the throwaway user is gone/);
     expect(generatedUsers()).toEqual([]);
+    expect(sandbox.state.userByEmail(THROWAWAY)).toBeUndefined();
   });
 });
 
