@@ -100,7 +100,7 @@ function rememberUsers(context: Context, users: JsonObject[]): void {
     if (!context.firstUser && email) context.firstUser = { email, uid, alias };
   }
   if (users.length > 0 && !users.some((user) => userFields(user).uid)) {
-    context.checks.push({ area: 'read', name: 'List Users: uid', status: 'differs', detail: `users have no uid/userId/id (items ${itemKeys(users)}); Get Login Token needs it`, file: 'shared/actions/normalize.ts' });
+    context.checks.push({ area: 'read', name: 'List Users: uid', status: 'differs', detail: `users have no uid/userId/id (items ${itemKeys(users)}); Get Login Token needs it`, file: 'shared/users.ts' });
   }
 }
 

@@ -8,6 +8,7 @@ import { listPresence } from '../../doctor/members';
 import type { Context } from '../../doctor/probes';
 import { Redactor } from '../../doctor/report';
 import { startSandbox, type Sandbox, type Variants } from '../../sandbox';
+import { startServer } from '../helpers/httpServer';
 
 const KEY = 'doctor-members-key';
 let sandbox: Sandbox;
@@ -54,4 +55,19 @@ it.each<[string, () => void, Context['paging'], RegExp]>([
   const presence = await listPresence(context(paging), 'nobody@example.com');
 
   expect(presence).toEqual({ kind: 'unsure', why: expect.stringMatching(why) });
+});
+
+it('unsure, never absent, when the API ignores lastLoadedId and answers the first page again', async () => {
+  const page = Array.from({ length: 100 }, (_, i) => ({ uid: `u${i}`, email: `member${i}@school.example` }));
+  const api = await startServer((_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page)));
+  const ignoring = new DoctorHttp(api.url, KEY);
+  try {
+    const presence = await listPresence({ ...context({ mode: 'lastUid' }), http: ignoring }, 'nobody@example.com');
+
+    expect(presence).toEqual({ kind: 'unsure', why: 'List Users page 2 repeats users of an earlier page: the paging does not move on' });
+    expect(api.requests.map((request) => request.url)).toEqual(['/v1/users/list?pageLength=100', '/v1/users/list?lastLoadedId=u99&pageLength=100']);
+  } finally {
+    await ignoring.close();
+    await api.close();
+  }
 });
