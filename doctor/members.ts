@@ -10,7 +10,7 @@ import type { Context } from './probes';
 import { unknownAddress } from './probes';
 import { shapeOf } from './shapes';
 
-export type Presence = { kind: 'absent' } | { kind: 'present'; how: string } | { kind: 'unsure'; why: string };
+export type Presence = { kind: 'absent'; how: string } | { kind: 'present'; how: string } | { kind: 'unsure'; why: string };
 
 const PAGE_LENGTH = 100;
 /** 100,000 users: beyond that the doctor does not claim to have seen every page. */
@@ -44,7 +44,7 @@ export function likeUnknown(outcome: Outcome, base: Outcome): boolean {
 /** Find User by Email for the address, measured against the cannot-exist answer. */
 export async function findPresence(context: Context, email: string, base: Outcome): Promise<Presence> {
   const outcome = await context.http.action('findUserByEmail', { email });
-  if (likeUnknown(outcome, base)) return { kind: 'absent' };
+  if (likeUnknown(outcome, base)) return { kind: 'absent', how: 'Find User by Email answered as for an address that cannot exist' };
   const found = isAnswer(outcome) && outcome.status >= 200 && outcome.status < 300 ? readUser(outcome.body) : undefined;
   if (found && (found.email === undefined || sameEmail(found.email, email))) return { kind: 'present', how: `Find User by Email found it (HTTP ${(outcome as { status: number }).status}, the user ${found.path === 'top level' ? 'at the top level' : `under ${found.path}`})` };
   return { kind: 'unsure', why: `Find User by Email answered ${describeAnswer(outcome)}, not as for an address that cannot exist (${describeAnswer(base)})` };
@@ -68,7 +68,7 @@ export async function listPresence(context: Context, email: string): Promise<Pre
       return { kind: 'unsure', why: `List Users page ${page} is no list of users (${shapeOf(body)})` };
     }
     const users = readUsers(body);
-    if (users.length === 0) return { kind: 'absent' };
+    if (users.length === 0) return { kind: 'absent', how: `no page of List Users holds it (${pagesOf(page)}, the last one empty)` };
     const fields = users.map((user) => userFields(user));
     if (fields.some((user) => user.email === undefined)) return { kind: 'unsure', why: `List Users page ${page} has users without an email (items ${keysOf(users)})` };
     if (fields.some((user) => sameEmail(user.email, email))) return { kind: 'present', how: `List Users page ${page} holds the address${fields.some((user) => user.email === email) ? '' : ' (in another letter case)'}` };
@@ -81,7 +81,7 @@ export async function listPresence(context: Context, email: string): Promise<Pre
     if (mode === 'cursor') {
       const key = paging?.mode === 'cursor' ? paging.key : cursorKey;
       const value = key && isObject(body) ? body[key] : undefined;
-      if (value === null || value === '') return { kind: 'absent' };
+      if (value === null || value === '') return { kind: 'absent', how: `no page of List Users holds it (${pagesOf(page)}, the last one without a next page)` };
       if (typeof value !== 'string') return { kind: 'unsure', why: `List Users page ${page} has no cursor${key ? ` "${key}"` : ''} (${shapeOf(body)}): the doctor cannot tell whether more pages follow` };
       lastLoadedId = value;
     } else {
@@ -95,8 +95,11 @@ export async function listPresence(context: Context, email: string): Promise<Pre
 
 /** Present in either source wins; otherwise unsure in either wins; absent only when every source asked says so. */
 export function combine(...presences: Presence[]): Presence {
-  return presences.find((p) => p.kind === 'present') ?? presences.find((p) => p.kind === 'unsure') ?? { kind: 'absent' };
+  const absent = presences.map((p) => (p.kind === 'absent' ? p.how : '')).filter(Boolean);
+  return presences.find((p) => p.kind === 'present') ?? presences.find((p) => p.kind === 'unsure') ?? { kind: 'absent', how: absent.join('; ') };
 }
+
+const pagesOf = (count: number) => `${count} page${count === 1 ? '' : 's'}`;
 
 function describeAnswer(outcome: Outcome): string {
   return isAnswer(outcome) ? `HTTP ${outcome.status} (${shapeOf(outcome.body)})` : describeOutcome(outcome);

@@ -235,7 +235,7 @@ async function cleanUp(context: Context, options: WriteOptions, created: Created
   // The address in words the report may carry: a doctor-made local part is no personal data.
   const address = options.generated ? `${options.email.split('@')[0]}@ (the --email-domain)` : '<throwaway user> (the --email address)';
   if (created === 'no') {
-    push('info', 'nothing to delete: the first grant failed and created no user (read back: answered as for an address that cannot exist)');
+    push('info', 'nothing to delete: the first grant failed and created no user (read back)');
     return undefined;
   }
   if (created !== 'yes') {
@@ -250,7 +250,7 @@ async function cleanUp(context: Context, options: WriteOptions, created: Created
   }
   const after = await presence();
   if (after.kind === 'absent') {
-    push('holds', `HTTP ${statusOf(deleted)}; the throwaway user is gone (read back: answered as for an address that cannot exist)`);
+    push('holds', `HTTP ${statusOf(deleted)}; the throwaway user is gone (read back: ${after.how})`);
     return undefined;
   }
   if (after.kind === 'present') {

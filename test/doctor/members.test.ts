@@ -41,7 +41,8 @@ it.each<[string, Partial<Variants>, Context['paging']]>([
 
   await expect(listPresence(context(paging), 'USER250@Example.com')).resolves.toEqual({ kind: 'present', how: 'List Users page 3 holds the address (in another letter case)' });
   sandbox.clearLog();
-  await expect(listPresence(context(paging), 'nobody@example.com')).resolves.toEqual({ kind: 'absent' });
+  const pagesSeen = paging?.mode === 'cursor' ? '3 pages, the last one without a next page' : '4 pages, the last one empty';
+  await expect(listPresence(context(paging), 'nobody@example.com')).resolves.toEqual({ kind: 'absent', how: `no page of List Users holds it (${pagesSeen})` });
   expect(pages()).toBe(paging?.mode === 'cursor' ? 3 : 4);
 });
 
