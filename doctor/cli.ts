@@ -9,6 +9,7 @@ import { HELP } from './help';
 import { buildRequest } from './http';
 import { renderJson, renderTable } from './report';
 import { runDoctor, type DoctorOptions } from './run';
+import { throwawayAddress, type WriteOptions } from './write';
 
 
 
@@ -40,6 +41,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): DoctorOptions 
         rate: { type: 'boolean', default: false },
         write: { type: 'boolean', default: false },
         email: { type: 'string' },
+        'email-domain': { type: 'string' },
         offer: { type: 'string' },
         yes: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -52,9 +54,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): DoctorOptions 
   if (values.help) return 'help';
   const baseUrl = (values['base-url'] ?? env.MEMBERSPOT_BASE_URL ?? DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
   checkBaseUrl(baseUrl);
-  if (values.write && !(values.email && values.offer)) throw new UsageError('--write needs --email <a throwaway address> and --offer <an offer ID>');
-  if (!values.write && (values.email || values.offer)) throw new UsageError('--email and --offer are only for --write');
-  if (values.write) checkWriteInput(values.email as string, values.offer as string, baseUrl);
+  const emailDomain = values['email-domain']?.trim().replace(/^@/, '');
+  if (!values.write && (values.email || values.offer || emailDomain !== undefined)) throw new UsageError('--email, --email-domain and --offer are only for --write');
+  if (values.write && !values.offer) throw new UsageError('--write needs --offer <an offer ID>');
+  if (values.write && values.email && emailDomain !== undefined) {
+    throw new UsageError('--write takes --email-domain (the doctor makes the throwaway address) or --email (an address no member has), not both');
+  }
+  if (values.write && !values.email && !emailDomain) {
+    throw new UsageError('--write needs --email-domain <your domain>: the doctor makes the throwaway address memberspot-doctor-<random>@<domain> (or --email <an address no member has>)');
+  }
+  const write = values.write ? writeOptions(values.email, emailDomain, values.offer as string, baseUrl) : undefined;
   const apiKey = env.MEMBERSPOT_API_KEY?.trim() || undefined;
   if (values.write && !apiKey) throw new UsageError('--write needs MEMBERSPOT_API_KEY');
   return {
@@ -63,7 +72,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): DoctorOptions 
     spec: values.spec,
     saveSpec: values['save-spec'],
     rate: values.rate,
-    write: values.write ? { email: values.email as string, offerId: values.offer as string } : undefined,
+    write,
     json: values.json,
     yes: values.yes,
     version: packageVersion(),
@@ -80,13 +89,20 @@ function checkBaseUrl(baseUrl: string): void {
   }
 }
 
-/** The throwaway address and the offer, checked the way Grant Access checks them (the value is not echoed). */
-function checkWriteInput(email: string, offerId: string, baseUrl: string): void {
+/** The throwaway address (made here from --email-domain, or --email) and the offer, checked the way Grant Access checks them (values are not echoed). */
+function writeOptions(email: string | undefined, domain: string | undefined, offerId: string, baseUrl: string): WriteOptions {
+  const address = email ?? throwawayAddress(domain as string);
   try {
-    buildRequest('grantAccess', { email, accessId: offerId }, baseUrl);
+    buildRequest('grantAccess', { email: address, accessId: 'doctor-offer' }, baseUrl);
   } catch {
-    throw new UsageError('--email must be an email address and --offer an offer ID (Access ID)');
+    throw new UsageError(email ? '--email must be an email address' : '--email-domain must be a domain, e.g. school.example');
   }
+  try {
+    buildRequest('grantAccess', { email: address, accessId: offerId }, baseUrl);
+  } catch {
+    throw new UsageError('--offer must be an offer ID (Access ID)');
+  }
+  return { email: address, generated: !email, offerId };
 }
 
 function packageVersion(): string {
@@ -114,9 +130,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (options.write && !options.yes) {
+    const who = options.write.generated
+      ? `a new throwaway user (${options.write.email.split('@')[0]}@ the --email-domain, an address no member can have)`
+      : 'a throwaway user with the address given with --email (refused if a member has it)';
     const answer = await io.ask(
-      `--write creates a throwaway user with the address given with --email in the school at ${options.baseUrl}, ` +
-        'grants, revokes and deletes the offer given with --offer, and deletes the user at the end. Type "yes" to go on: ',
+      `--write creates ${who} in the school at ${options.baseUrl}, ` +
+        'grants, revokes and deletes the offer given with --offer, and deletes that user at the end (only if this run created it). ' +
+        'It never writes to an existing member. Type "yes" to go on: ',
     );
     if (answer?.trim().toLowerCase() !== 'yes') {
       io.err('memberspot-doctor: --write was not confirmed; nothing was sent.');

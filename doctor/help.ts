@@ -27,19 +27,26 @@ What runs, and what it changes:
   --rate    Up to 12 Find User by Email calls for an address that cannot exist, within one second:
             when does a 429 come, with which Retry-After and RateLimit headers; recommends the
             requests-per-second setting. Changes nothing (uses up the rate limit for a second).
-  --write   With a throwaway user (--email, an address no member has; refused if it exists) and an
-            offer (--offer): grant with an order ID, revoke and read back, grant again, set an offer
-            expiration, set a custom property value, delete access and read back, revoke and delete
-            by order, get a login token, and finally delete the throwaway user (always, also after a
-            failure). CHANGES YOUR SCHOOL: asks for confirmation unless --yes.
+  --write   With a throwaway user the doctor makes itself (memberspot-doctor-<random>@ the
+            --email-domain, an address no member can have) and an offer (--offer): grant with an order
+            ID, revoke and read back, grant again, set an offer expiration, set a custom property
+            value, delete access and read back, revoke and delete by order, get a login token, and
+            finally delete the throwaway user, only if this run's first grant created it.
+            It never writes to an existing member: a given --email is used only when Find User by
+            Email answers for it as for an address that cannot exist and no page of List Users holds
+            it in any letter case (without Enterprise: List Users alone, every page); otherwise, or
+            when a read probe found the List Users or user shape differing, nothing is written (exit
+            2). After a read-back that cannot tell the offer's state, no access is deleted on a guess.
+            CHANGES YOUR SCHOOL: asks for confirmation unless --yes.
 
 Options:
   --base-url <url>      the API's base URL (default: MEMBERSPOT_BASE_URL, else ${DEFAULT_BASE_URL})
   --spec <file>         check against this OpenAPI/Swagger JSON file instead of fetching it
   --save-spec <file>    keep the OpenAPI document that was found
   --rate                run the rate limit probe
-  --write               run the write probes (needs --email and --offer)
-  --email <address>     the throwaway user's address for --write
+  --write               run the write probes (needs --offer, and --email-domain or --email)
+  --email-domain <dom>  the domain of the throwaway address the doctor makes for --write
+  --email <address>     instead: a throwaway address of your own for --write (refused unless new)
   --offer <id>          the offer (Access ID) for --write
   --yes                 do not ask before --write
   --json                print the report as JSON, safe to paste into a public bug report: no key,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { redirectTarget } from '../shared/errors';
-import { asList, isObject, pickString, pickUid, type JsonObject } from '../shared/actions/normalize';
+import { asList, isObject, pickString, type JsonObject } from '../shared/actions/normalize';
+import { readUser, readUsers, userFields } from '../shared/users';
 import type { DoctorHttp, Outcome } from './http';
 import { describeOutcome, isAnswer } from './http';
 import type { Check, Redactor } from './report';
@@ -14,6 +15,11 @@ export interface Context {
   offers: JsonObject[];
   firstUser?: { email: string; uid?: string; alias: string };
   propertyIds: string[];
+  /**
+   * How List Users pages, as the read probe found it: follow the cursor under `key`, or pass the last uid as
+   * `lastLoadedId`; `broken` when neither gave the next page. Unset: the probe had no second page to try.
+   */
+  paging?: { mode: 'cursor'; key: string } | { mode: 'lastUid' } | { mode: 'broken' };
 }
 
 const file = (actionId: string) => `shared/actions/${actionId}.ts`;
@@ -78,7 +84,7 @@ async function probeListUsers(context: Context): Promise<void> {
   const { body } = outcome;
   const object = isObject(body) ? body : {};
   const listKey = isObject(body) ? firstKey(body, ['data', 'users'], Array.isArray) : undefined;
-  const users = asList(body, ['data', 'users']);
+  const users = readUsers(body);
   if (Array.isArray(body)) add('List Users: users', 'differs', `read through a fallback: a bare array (${shapeOf(body)}), not { data }`, '[D] List Users page shape');
   else if (listKey === 'data') add('List Users: users', 'holds', `object { ${Object.keys(object).join(', ')} }, users under "data"`, '[D] List Users page shape');
   else if (listKey) add('List Users: users', 'differs', `read through a fallback: users under "${listKey}" (${shapeOf(body)}), not "data"`, '[D] List Users page shape');
@@ -89,12 +95,12 @@ async function probeListUsers(context: Context): Promise<void> {
 
 function rememberUsers(context: Context, users: JsonObject[]): void {
   for (const user of users) {
-    const email = pickString(user, 'email');
+    const { email, uid } = userFields(user);
     const alias = context.redactor.member(email, pickString(user, 'firstname'), pickString(user, 'name'), pickString(user, 'firstName'), pickString(user, 'lastName'));
-    if (!context.firstUser && email) context.firstUser = { email, uid: pickUid(user), alias };
+    if (!context.firstUser && email) context.firstUser = { email, uid, alias };
   }
-  if (users.length > 0 && !users.some((user) => pickUid(user))) {
-    context.checks.push({ area: 'read', name: 'List Users: uid', status: 'differs', detail: `users have no uid/userId/id (items ${itemKeys(users)}); Get Login Token needs it`, file: 'shared/actions/normalize.ts' });
+  if (users.length > 0 && !users.some((user) => userFields(user).uid)) {
+    context.checks.push({ area: 'read', name: 'List Users: uid', status: 'differs', detail: `users have no uid/userId/id (items ${itemKeys(users)}); Get Login Token needs it`, file: 'shared/users.ts' });
   }
 }
 
@@ -117,20 +123,24 @@ async function probeCursor(context: Context, object: JsonObject, users: JsonObje
   else add('differs', `${bare ? 'a bare array has no cursor' : 'no cursor in the answer'} although the page is full: the nodes stop after the first page`);
 
   if (!full) return;
-  const lastUid = pickUid(users[users.length - 1]);
+  const lastUid = userFields(users[users.length - 1]).uid;
   const via = cursor ? 'the cursor' : 'the last uid';
   cursor ??= lastUid;
-  if (!cursor) return;
+  if (!cursor) {
+    context.paging = { mode: 'broken' };
+    return;
+  }
   const next = await context.http.action('listUsers', { pageLength: PAGE, lastLoadedId: cursor });
   const name = 'List Users: next page';
   if (!isAnswer(next) || next.status !== 200) {
     context.checks.push({ area: 'read', name, status: 'unchecked', detail: `${describeOutcome(next)} for the follow-up page`, file: file('listUsers') });
     return;
   }
-  const firstUids = new Set(users.map((user) => pickUid(user)));
-  const nextUsers = asList(next.body, ['data', 'users']);
+  const firstUids = new Set(users.map((user) => userFields(user).uid));
+  const nextUsers = readUsers(next.body);
   rememberUsers(context, nextUsers);
-  const fresh = nextUsers.length > 0 && nextUsers.every((user) => !firstUids.has(pickUid(user)));
+  const fresh = nextUsers.length > 0 && nextUsers.every((user) => !firstUids.has(userFields(user).uid));
+  context.paging = !fresh ? { mode: 'broken' } : via === 'the cursor' && cursorKey ? { mode: 'cursor', key: cursorKey } : { mode: 'lastUid' };
   context.checks.push({
     area: 'read',
     name,
@@ -149,11 +159,14 @@ async function probeFindUser(context: Context): Promise<void> {
   const outcome = await context.http.action('findUserByEmail', { email: user.email });
   if (isAnswer(outcome) && outcome.status === 403) return add('Find User by Email', 'unchecked', `HTTP 403 for ${user.alias}: find-by-mail needs the Enterprise plan`, '[1] Enterprise only');
   if (!isAnswer(outcome) || outcome.status !== 200) add('Find User by Email', 'differs', `${describeOutcome(outcome)} for ${user.alias}, who is listed`, '[1] Enterprise only');
-  else if (!isObject(outcome.body)) add('Find User by Email', 'differs', `unknown shape: ${shapeOf(outcome.body)}`, '[1] Enterprise only');
   else {
-    const uid = pickUid(outcome.body);
+    // readUser (shared/users.ts) decides where a user may sit; anything but the top level is a fallback.
+    const found = readUser(outcome.body);
+    const uid = found?.uid;
     user.uid ??= uid;
-    add('Find User by Email', uid ? 'holds' : 'differs', `HTTP 200 for ${user.alias}: ${shapeOf(outcome.body)}${uid ? '' : '; no uid'}`, '[1] Enterprise only');
+    if (!found) add('Find User by Email', 'differs', `unknown shape: ${shapeOf(outcome.body)}; no user in it`, '[1] Enterprise only');
+    else if (found.path !== 'top level') add('Find User by Email', 'differs', `read through a fallback: the user is under ${found.path} (${shapeOf(outcome.body)}), not at the top level${uid ? '' : '; no uid'}`, '[1] Enterprise only');
+    else add('Find User by Email', uid ? 'holds' : 'differs', `HTTP 200 for ${user.alias}: ${shapeOf(outcome.body)}${uid ? '' : '; no uid'}`, '[1] Enterprise only');
   }
   const unknown = await context.http.action('findUserByEmail', { email: unknownAddress() });
   const notFound = isAnswer(unknown) && unknown.status === 404;

@@ -1,17 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { asList, isObject, pickString, pickUid } from '../shared/actions/normalize';
+import { asList, isObject, pickString } from '../shared/actions/normalize';
+import { readUser, sameEmail } from '../shared/users';
 import type { ActionId } from '../shared/types';
 import { describeOutcome, isAnswer, type Answer, type Outcome } from './http';
+import { baseline, combine, createdFlag, findPresence, listPresence, type Baseline, type Presence } from './members';
 import type { Context } from './probes';
 import type { Check } from './report';
 import { shapeOf } from './shapes';
 
 export interface WriteOptions {
+  /** The throwaway user's address: made by the doctor (`generated`), or given with --email. */
   email: string;
+  generated: boolean;
   offerId: string;
 }
 
 type OfferState = 'active' | 'inactive' | 'absent' | { unknown: string };
+/** Whether this run's first grant created the throwaway user: only then does the clean-up delete it. */
+type Created = 'yes' | 'no' | 'existed' | 'unknown';
 
 /** A step that got an answer it cannot go on from: the remaining steps are skipped, the clean-up still runs. */
 class StepFailed extends Error {}
@@ -19,9 +25,21 @@ class StepFailed extends Error {}
 const ok = (outcome: Outcome): boolean => isAnswer(outcome) && outcome.status >= 200 && outcome.status < 300;
 const statusOf = (outcome: Outcome) => (isAnswer(outcome) ? outcome.status : 0);
 
+/** Read checks whose "differs" means the doctor cannot be sure which users exist: no write probe runs then. */
+const SHAPE_CHECKS = ['List Users', 'List Users: users', 'List Users: cursor', 'List Users: next page', 'List Users: uid', 'Find User by Email'];
+
+/** The address doctor-made addresses start with, followed by 12 random hex digits. */
+export const GENERATED_PREFIX = 'memberspot-doctor-';
+
+/** A throwaway address no member can have: `memberspot-doctor-<random>@<domain>`. */
+export function throwawayAddress(domain: string): string {
+  return `${GENERATED_PREFIX}${randomBytes(6).toString('hex')}@${domain}`;
+}
+
 /**
  * Writes with a throwaway user: grant, revoke, re-grant, expiry, custom property, delete access, the order
- * steps, a login token; whatever happens, the user is deleted at the end. Returns why the run failed, if it did.
+ * steps, a login token; at the end the user is deleted, but only when this run's first grant created it.
+ * Nothing is written unless the address is new beyond doubt. Returns why the run failed, if it did.
  */
 export async function probeWrites(context: Context, options: WriteOptions): Promise<string | undefined> {
   const { http } = context;
@@ -30,8 +48,14 @@ export async function probeWrites(context: Context, options: WriteOptions): Prom
   if (!context.offers.some((offer) => pickString(offer, 'id', 'offerId') === options.offerId)) {
     return 'the offer given with --offer is not among the school\'s offers (GET /v1/offers); nothing was written';
   }
-  const refusal = await refuseExisting(context, options.email);
-  if (refusal) return refusal;
+  const differing = context.checks.filter((check) => check.area === 'read' && check.status === 'differs' && SHAPE_CHECKS.includes(check.name));
+  if (differing.length > 0) {
+    return `refused: the read probes found ${differing.map((check) => `"${check.name}"`).join(', ')} differing, so the doctor cannot be sure which users exist; nothing was written`;
+  }
+  const checked = await newBeyondDoubt(context, options);
+  if ('refusal' in checked) return checked.refusal;
+  const base = checked.baseline;
+  const presence = () => (base.noEnterprise ? listPresence(context, options.email) : findPresence(context, options.email, base.outcome));
 
   const order = `memberspot-doctor-${randomBytes(4).toString('hex')}`;
   const input = { email: options.email, accessId: options.offerId };
@@ -43,17 +67,42 @@ export async function probeWrites(context: Context, options: WriteOptions): Prom
     add(name, 'unchecked', `${describeOutcome(outcome)}; the remaining write steps were skipped`, undefined, actionId);
     throw new StepFailed(`${name}: ${describeOutcome(outcome)}`);
   };
+  /** The name of the first step whose result could not be read back: nothing is deleted on a guess after it. */
+  let blind: string | undefined;
   const verify = async (name: string, expected: OfferState, decision: string, actionId: ActionId, done: string) => {
     const state = await offerState(context, options.email, options.offerId);
-    if (typeof state === 'object') return add(name, 'unchecked', `${done}; the result could not be read back: ${state.unknown}`, decision, actionId);
+    if (typeof state === 'object') {
+      blind ??= name;
+      return add(name, 'unchecked', `${done}; the result could not be read back: ${state.unknown}`, decision, actionId);
+    }
     add(name, state === expected ? 'holds' : 'differs', `${done}; read back: the offer is ${state}${state === expected ? '' : `, expected ${expected as string}`}`, decision, actionId);
+  };
+  const destructive = async (actionId: ActionId, actionInput: unknown, name: string): Promise<boolean> => {
+    if (!blind) {
+      await run(actionId, actionInput, name);
+      return true;
+    }
+    add(name, 'unchecked', `not run: the result of "${blind}" could not be read back, so the doctor does not delete access on a guess`, undefined, actionId);
+    return false;
   };
 
   let failure: string | undefined;
+  let created: Created | undefined;
   let uid: string | undefined;
   try {
-    const granted = await run('grantAccess', { ...input, orderId: order, firstName: 'Memberspot', lastName: 'Doctor' }, 'Grant Access');
-    uid = pickUid(granted.body);
+    const first = await http.action('grantAccess', { ...input, orderId: order, firstName: 'Memberspot', lastName: 'Doctor' });
+    created = await createdBy(first, options.email, presence);
+    if (!ok(first)) {
+      add('Grant Access', 'unchecked', `${describeOutcome(first)}; the remaining write steps were skipped`, undefined, 'grantAccess');
+      throw new StepFailed(`Grant Access: ${describeOutcome(first)}`);
+    }
+    if (created !== 'yes') {
+      const why = created === 'existed' ? 'the answer says the user already existed' : 'neither its answer nor a read-back shows the user it created';
+      add('Grant Access', 'unchecked', `HTTP ${statusOf(first)}, but ${why}; the remaining write steps were skipped`, undefined, 'grantAccess');
+      throw new StepFailed(`Grant Access: ${why}`);
+    }
+    const granted = first as Answer;
+    uid = readUser(granted.body)?.uid;
     add('Grant Access', uid ? 'holds' : 'differs', `HTTP ${granted.status}, ${uid ? 'the answer has the uid' : `no uid in the answer (${shapeOf(granted.body)})`}`, '[1] grant answers the uid', 'grantAccess');
     await run('revokeAccess', { ...input, active: false }, 'Revoke Access');
     await verify('Revoke Access', 'inactive', 'active: false deactivates', 'revokeAccess', 'set-offer-state { active: false }');
@@ -64,13 +113,15 @@ export async function probeWrites(context: Context, options: WriteOptions): Prom
     else if (isAnswer(expires) && expires.status === 400) add('Set Offer Expiration', 'differs', `HTTP 400 for { email, offerId, expiresAt }${fieldsNamed(expires as Answer, ['email', 'offerId', 'expiresAt'])}`, '[D] set-offer-expires body', 'setOfferExpiration');
     else await run('setOfferExpiration', { ...input, expiresAt: new Date().toISOString() }, 'Set Offer Expiration');
     await probeCustomProperty(context, options.email, add);
-    await run('deleteAccess', input, 'Delete Access');
-    await verify('Delete Access', 'absent', '[D] set-offer-state without active removes the offer', 'deleteAccess', 'set-offer-state without active');
+    if (await destructive('deleteAccess', input, 'Delete Access')) {
+      await verify('Delete Access', 'absent', '[D] set-offer-state without active removes the offer', 'deleteAccess', 'set-offer-state without active');
+    }
     await run('grantAccess', { ...input, orderId: order }, 'Grant Access by order');
     await run('revokeOrderAccess', { email: options.email, orderId: order, active: false }, 'Revoke Order Access');
     await verify('Revoke Order Access', 'inactive', 'set-order-state { active: false } deactivates', 'revokeOrderAccess', 'set-order-state { active: false }');
-    await run('deleteOrderAccess', { orderId: order }, 'Delete Order Access');
-    await verify('Delete Order Access', 'absent', '[D] set-order-state without active removes the order\'s offers', 'deleteOrderAccess', 'set-order-state { orderId } without active');
+    if (await destructive('deleteOrderAccess', { orderId: order }, 'Delete Order Access')) {
+      await verify('Delete Order Access', 'absent', '[D] set-order-state without active removes the order\'s offers', 'deleteOrderAccess', 'set-order-state { orderId } without active');
+    }
     uid ??= await findUid(context, options.email);
     if (uid) await probeLoginToken(context, uid, add);
     else add('Get Login Token', 'unchecked', 'no uid known for the throwaway user', '[D] login token shape', 'getLoginToken');
@@ -78,44 +129,55 @@ export async function probeWrites(context: Context, options: WriteOptions): Prom
     if (!(error instanceof StepFailed)) throw error;
     failure = `a write step failed (${error.message})`;
   } finally {
-    const cleanup = await deleteThrowaway(context, options.email);
+    const cleanup = created && (await cleanUp(context, options, created, presence));
     if (cleanup) failure = failure ? `${failure}; ${cleanup}` : cleanup;
   }
   return failure;
 }
 
-/** Refuses an address that already belongs to a member: the doctor must never touch a real account. */
-async function refuseExisting(context: Context, email: string): Promise<string | undefined> {
-  const found = await context.http.action('findUserByEmail', { email });
-  if (isAnswer(found) && found.status === 404) return undefined;
-  // A 200 that holds no user is how an API without 404s might say "not found" (the read probes report it).
-  if (isAnswer(found) && found.status === 200 && (pickUid(found.body) || (isObject(found.body) && pickString(found.body, 'email')))) {
-    return 'refused: the --email address already exists in the school; give an address no member has (nothing was written)';
+/**
+ * Makes sure no member has the address. A doctor-made address is new by construction; Find User by Email
+ * must still answer for it as for an address that cannot exist. A given --email must also be on no page of
+ * List Users, in any letter case (a lookup may match letter case exactly). Without Enterprise (find-by-mail
+ * 403) List Users alone decides.
+ */
+async function newBeyondDoubt(context: Context, options: WriteOptions): Promise<{ baseline: Baseline } | { refusal: string }> {
+  const what = options.generated ? 'the throwaway address the doctor made' : 'the --email address';
+  const refuse = (why: string) => ({ refusal: `refused: the doctor cannot be sure ${what} is new: ${why}; nothing was written` });
+  const base = await baseline(context);
+  if ('unsure' in base) return refuse(base.unsure);
+  const presences: Presence[] = [];
+  if (!base.noEnterprise) presences.push(await findPresence(context, options.email, base.outcome));
+  if (!options.generated && combine(...presences).kind === 'absent') presences.push(await listPresence(context, options.email));
+  const presence = combine(...presences);
+  if (presence.kind === 'present') {
+    return { refusal: `refused: ${what} belongs to a member (${presence.how}); the doctor never writes to an existing member. Leave out --email and give --email-domain: the doctor then makes a throwaway address itself (nothing was written)` };
   }
-  if (isAnswer(found) && found.status === 200) return undefined;
-  if (!(isAnswer(found) && found.status === 403)) return `could not make sure the --email address is new (${describeOutcome(found)}); nothing was written`;
-  // Without Enterprise, find-by-mail is refused: look through the whole list instead.
-  let cursor: string | undefined;
-  for (let page = 0; page < 100; page += 1) {
-    const outcome = await context.http.action('listUsers', { pageLength: 100, ...(cursor ? { lastLoadedId: cursor } : {}) });
-    if (!ok(outcome)) return `could not make sure the --email address is new (${describeOutcome(outcome)}); nothing was written`;
-    const { body } = outcome as Answer;
-    const users = asList(body, ['data', 'users']);
-    if (users.some((user) => pickString(user, 'email')?.toLowerCase() === email.toLowerCase())) return 'refused: the --email address already exists in the school (nothing was written)';
-    const next = isObject(body) ? pickString(body, 'nextPage', 'next_page') : undefined;
-    if (!next || users.length === 0) return undefined;
-    cursor = next;
+  return presence.kind === 'unsure' ? refuse(presence.why) : { baseline: base };
+}
+
+/** Whether the first grant created the user: its answer shows the user, or a read-back finds it (it did not exist before). */
+async function createdBy(first: Outcome, email: string, presence: () => Promise<Presence>): Promise<Created> {
+  if (ok(first)) {
+    const { body } = first as Answer;
+    if (createdFlag(body) === false) return 'existed';
+    const found = readUser(body);
+    if (found && (found.email === undefined || sameEmail(found.email, email))) return 'yes';
   }
-  return 'could not make sure the --email address is new (more than 10,000 users); nothing was written';
+  const after = await presence();
+  if (after.kind === 'present') return 'yes';
+  return after.kind === 'absent' && !ok(first) ? 'no' : 'unknown';
 }
 
 /** The state of one offer of a user, read through Find User by Email. */
 async function offerState(context: Context, email: string, offerId: string): Promise<OfferState> {
   const outcome = await context.http.action('findUserByEmail', { email });
   if (!isAnswer(outcome) || outcome.status !== 200) return { unknown: `Find User by Email answered ${describeOutcome(outcome)}` };
-  const user = isObject(outcome.body) ? outcome.body : {};
+  const found = readUser(outcome.body);
+  if (!found) return { unknown: `no user in the answer (${shapeOf(outcome.body)})` };
+  const user = found.user;
   const key = ['offers', 'accesses', 'grants'].find((name) => Array.isArray(user[name]));
-  if (!key) return { unknown: `the user has no list of offers (${shapeOf(outcome.body)})` };
+  if (!key) return { unknown: `the user has no list of offers (${shapeOf(user)})` };
   const grant = asList(user[key]).find((item) => pickString(item, 'offerId', 'id', 'offer') === offerId);
   if (!grant) return 'absent';
   if (typeof grant.active !== 'boolean') return { unknown: `an offer has no "active" flag (${shapeOf(grant)})` };
@@ -124,7 +186,7 @@ async function offerState(context: Context, email: string, offerId: string): Pro
 
 async function findUid(context: Context, email: string): Promise<string | undefined> {
   const outcome = await context.http.action('findUserByEmail', { email });
-  return ok(outcome) ? pickUid((outcome as Answer).body) : undefined;
+  return ok(outcome) ? readUser((outcome as Answer).body)?.uid : undefined;
 }
 
 type Add = (name: string, status: Check['status'], detail: string, decision?: string, actionId?: ActionId) => void;
@@ -161,24 +223,41 @@ async function probeLoginToken(context: Context, uid: string, add: Add): Promise
   add('Get Login Token', 'differs', fallback ? `read through a fallback: the token is under "loginToken" (${shapeOf(body)})` : `unknown shape: ${shapeOf(body)}`, decision, 'getLoginToken');
 }
 
-/** Deletes the throwaway user and reads back that it is gone. Returns a message when that failed. */
-async function deleteThrowaway(context: Context, email: string): Promise<string | undefined> {
+/**
+ * The clean-up: deletes the throwaway user only when this run's first grant created it, and reports it
+ * gone only when the read-back answers as for an address that cannot exist. Returns a message when the
+ * user may be left in the school (or was never this run's to delete).
+ */
+async function cleanUp(context: Context, options: WriteOptions, created: Created, presence: () => Promise<Presence>): Promise<string | undefined> {
   const name = 'Delete Users (clean-up)';
-  const deleted = await context.http.action('deleteUsers', { emails: [email] });
+  const file = 'shared/actions/deleteUsers.ts';
+  const push = (status: Check['status'], detail: string) => void context.checks.push({ area: 'write', name, status, detail, file });
+  // The address in words the report may carry: a doctor-made local part is no personal data.
+  const address = options.generated ? `${options.email.split('@')[0]}@ (the --email-domain)` : '<throwaway user> (the --email address)';
+  if (created === 'no') {
+    push('info', 'nothing to delete: the first grant failed and created no user (read back)');
+    return undefined;
+  }
+  if (created !== 'yes') {
+    const why = created === 'existed' ? 'the first grant answered that the user already existed' : 'this run could not tell whether its first grant created the user';
+    push('unchecked', `NOTHING DELETED: ${why}. Check by hand in Memberspot whether a user ${address} exists; delete it only if it is the doctor's (first name Memberspot, last name Doctor, the --offer, an order ID starting memberspot-doctor-)`);
+    return `nothing was deleted (${why}): check ${address} by hand`;
+  }
+  const deleted = await context.http.action('deleteUsers', { emails: [options.email] });
   if (!ok(deleted)) {
-    context.checks.push({ area: 'write', name, status: 'unchecked', detail: `CLEAN-UP FAILED (${describeOutcome(deleted)}): delete <throwaway user> in Memberspot by hand`, file: 'shared/actions/deleteUsers.ts' });
+    push('unchecked', `CLEAN-UP FAILED (${describeOutcome(deleted)}): delete <throwaway user> in Memberspot by hand`);
     return `the throwaway user could not be deleted (${describeOutcome(deleted)}): delete it by hand`;
   }
-  const after = await context.http.action('findUserByEmail', { email });
-  const gone = isAnswer(after) && (after.status === 404 || (after.status === 200 && !pickUid(after.body)));
-  const unknown = isAnswer(after) && after.status === 403;
-  context.checks.push({
-    area: 'write',
-    name,
-    status: gone ? 'holds' : unknown ? 'unchecked' : 'differs',
-    detail: gone ? `HTTP ${statusOf(deleted)}; the throwaway user is gone (read back with find-by-mail)` : `HTTP ${statusOf(deleted)}; read back: ${describeOutcome(after)}${unknown ? '' : ': the user may still exist, check by hand'}`,
-    file: 'shared/actions/deleteUsers.ts',
-  });
+  const after = await presence();
+  if (after.kind === 'absent') {
+    push('holds', `HTTP ${statusOf(deleted)}; the throwaway user is gone (read back: ${after.how})`);
+    return undefined;
+  }
+  if (after.kind === 'present') {
+    push('differs', `HTTP ${statusOf(deleted)}, but the throwaway user is NOT gone: ${after.how}. Delete ${address} in Memberspot by hand`);
+    return `the throwaway user is still there after Delete Users: delete ${address} by hand`;
+  }
+  push('unchecked', `HTTP ${statusOf(deleted)}; whether the throwaway user is gone could not be read back (${after.why}): check ${address} in Memberspot by hand`);
   return undefined;
 }
 

@@ -41,3 +41,5 @@ export type { WebhookDecision, WebhookOptions, WebhookRequest } from './webhook'
 export { runInOrder } from './pool';
 export { pagedItems, runAction } from './paging';
 export type { RunOptions } from './paging';
+export { EMAIL_KEYS, isEmptyAnswer, readUser, readUsers, sameEmail, UID_KEYS, userFields } from './users';
+export type { FoundUser } from './users';

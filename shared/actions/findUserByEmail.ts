@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { email } from '../validation';
 import { defineAction, emailField, segment } from './define';
+import { readUser, userFields } from '../users';
 import { asObject } from './normalize';
 
 export const findUserByEmail = defineAction({
@@ -23,7 +24,14 @@ export const findUserByEmail = defineAction({
   fields: [emailField],
   schema: z.strictObject({ email: email() }),
   request: (input) => ({ method: 'GET', path: `/v1/users/find-by-mail/${segment(input.email)}` }),
-  normalize: (body) => asObject(body),
+  // The answer as it came, plus the user's fields at the top level when the user sits deeper (under `data`,
+  // `user`, `result`, in a one-element array: readUser decides), so `uid` and `email` are always at the top.
+  normalize: (body) => {
+    const found = readUser(body);
+    if (!found || found.path === 'top level') return asObject(body);
+    const { uid, email } = userFields(found.user);
+    return { ...asObject(body), ...found.user, ...(uid ? { uid } : {}), ...(email ? { email } : {}) };
+  },
   destructive: false,
   rateLimited: true,
   safeToRetry: true,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { email, id, text } from '../validation';
 import { accessIdField, defineAction, emailField, optional, orderIdField } from './define';
-import { asObject, pickUid } from './normalize';
+import { readUser } from '../users';
+import { asObject } from './normalize';
 
 export const grantAccess = defineAction({
   id: 'grantAccess',
@@ -58,7 +59,7 @@ export const grantAccess = defineAction({
     email: input.email,
     accessId: input.accessId,
     orderId: input.orderId ?? null,
-    uid: pickUid(body) ?? null,
+    uid: readUser(body)?.uid ?? null,
     response: asObject(body),
   }),
   destructive: false,

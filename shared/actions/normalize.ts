@@ -31,8 +31,4 @@ export function pickString(source: JsonObject, ...keys: string[]): string | unde
   return undefined;
 }
 
-/** The user's uid from an answer that is a user, or holds one under `user`. */
-export function pickUid(body: unknown): string | undefined {
-  const object = asObject(body);
-  return pickString(object, 'uid', 'userId', 'id') ?? pickString(asObject(object.user), 'uid', 'id');
-}
+// Reading a user (its uid, its email) out of an answer: readUser in ../users.ts, the one place for it.

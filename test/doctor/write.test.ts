@@ -47,7 +47,7 @@ describe('--write', () => {
 
     const run = await doctor(write(member), env());
 
-    expect(parseReport(run).fatal).toMatch(/already exists in the school/);
+    expect(parseReport(run).fatal).toMatch(/belongs to a member \(Find User by Email found it/);
     expect(writes()).toEqual([]);
     expect(run.code).toBe(2);
   });
