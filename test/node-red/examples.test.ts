@@ -22,7 +22,7 @@ beforeEach(() => env.sandbox.reset());
 const DIR = path.resolve(__dirname, '..', '..', 'examples');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
 const CORE_TYPES = new Set(['comment', 'http in', 'http response', 'change', 'inject', 'debug', 'catch', 'switch', 'function']);
-const OUR_TYPES = new Set(['memberspot', 'memberspot-config', 'memberspot-webhook']);
+const OUR_TYPES = new Set(['memberspot', 'memberspot-config', 'memberspot-webhook', 'memberspot-shop', 'memberspot-shop-config']);
 
 function example(file: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
@@ -60,6 +60,7 @@ it('has the six popular automations and a webhook flow', () => {
     'gdpr-deletion.json',
     'grant-access-after-purchase.json',
     'revoke-access-on-cancellation.json',
+    'shop-to-memberspot.json',
     'sync-order-status.json',
     'webhook-new-member.json',
   ]);
