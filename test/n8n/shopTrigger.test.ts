@@ -90,6 +90,8 @@ describe('Shop Webhook Trigger', () => {
     const memory = JSON.stringify(trigger.staticData());
     expect(memory).not.toMatch(/DS24-ORDER-1|kaeufer/);
     expect(memory.length).toBeLessThan(300);
+    // Marked changed, so that n8n saves it with the workflow after the run.
+    expect((trigger.workflow.staticData as Record<string, unknown>).__dataChanged).toBe(true);
   });
 
   it('answers events outside the filter with OK without starting the workflow', async () => {
