@@ -26,7 +26,8 @@ export class ShopBodyError extends Error {
 export function readShopBody(req: Request): Promise<ShopBody> {
   const marked = req as Request & { [OWN_BODY]?: boolean; _body?: boolean };
   if (Number(req.headers['content-length']) > MAX_SHOP_BODY_BYTES) return Promise.reject(new ShopBodyError(413, 'The body is too large'));
-  if (!marked[OWN_BODY] && (marked._body || req.readableEnded)) return Promise.resolve({ parsed: req.body });
+  // Read already (by a middleware in front that the root middleware could not keep away): only its result is left.
+  if (req.readableEnded || (!marked[OWN_BODY] && marked._body)) return Promise.resolve({ parsed: req.body });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

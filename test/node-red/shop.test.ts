@@ -158,3 +158,43 @@ it('exports no secret: the config node keeps it as a credential', async () => {
   const config = helper.getNode('sh0pc0nf00000001');
   expect(config.credentials).toEqual({ secret: PASSPHRASE });
 });
+
+describe('a body that a middleware in front already read (no raw bytes left)', () => {
+  /** Reads the body itself and leaves it parsed as qs (Node-RED's urlencoded parser) would: `customer[email]` nested. */
+  function parsingMiddleware(req: NodeJS.ReadableStream & { body?: unknown; headers: Record<string, string> }, _res: unknown, next: () => void) {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (req.headers['content-type']?.startsWith('application/json')) req.body = JSON.parse(text);
+      else {
+        const body: Record<string, unknown> = {};
+        for (const [key, value] of new URLSearchParams(text)) {
+          const [head, ...rest] = key.replace(/\]/g, '').split('[');
+          if (rest.length === 0) body[head] = value;
+          else body[head] = { ...((body[head] as object) ?? {}), [rest.join('.')]: value };
+        }
+        req.body = body;
+      }
+      next();
+    });
+  }
+  afterEach(() => helper.settings({ httpNodeMiddleware: undefined }));
+
+  it('ThriveCart (nested customer fields) still verifies; Stripe, which signs the bytes, is refused with 401', async () => {
+    helper.settings({ httpNodeMiddleware: parsingMiddleware });
+    await loadExample('thrivecart', 'thrive-secret-word');
+    const fields = { event: 'order.success', order_id: 'TC-1', event_id: 'E-1', 'customer[email]': 'tc@example.com', 'customer[first_name]': 'Tina', thrivecart_secret: 'thrive-secret-word' };
+    expect(await send(new URLSearchParams(fields).toString())).toEqual({ status: 200, text: 'OK' });
+    expect(env.sandbox.state.userByEmail('tc@example.com')).toMatchObject({ firstname: 'Tina' });
+    expect((await send(new URLSearchParams({ ...fields, thrivecart_secret: 'wrong' }).toString())).status).toBe(401);
+    await helper.unload();
+
+    await loadExample('stripe', 'whsec_parsed_in_front');
+    const t = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({ id: 'evt_p', type: 'invoice.paid', livemode: false, data: { object: { id: 'in_1', customer_email: 'p@example.com', amount_paid: 100, currency: 'eur' } } });
+    const signature = createHmac('sha256', 'whsec_parsed_in_front').update(`${t}.${body}`).digest('hex');
+    const refused = await send(body, { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${signature}` });
+    expect(refused).toEqual({ status: 401, text: 'The raw body is not available, so the signature cannot be checked' });
+  });
+});
