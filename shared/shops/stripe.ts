@@ -99,8 +99,9 @@ export function normaliseStripe(raw: Record<string, unknown>): Normalised {
       shopEvent: type,
       email: pathText(object, 'customer_details.email', 'customer_email', 'receipt_email', 'billing_details.email'),
       ...name,
-      // A refund or dispute names the payment intent, as the checkout session does.
-      orderId: pathText(object, 'payment_intent', 'subscription', 'id'),
+      // A refund or dispute names the payment intent, as a one-off checkout session does; an invoice (a
+      // subscription's payment) goes by its subscription, as the subscription's own events do.
+      orderId: type?.startsWith('invoice.') ? pathText(object, 'subscription', 'payment_intent', 'id') : pathText(object, 'payment_intent', 'subscription', 'id'),
       productId: pathText(object, 'metadata.product_id', 'metadata.productId'),
       transactionId: pathText(object, 'id'),
       amount: minor === undefined ? null : Math.round((minor / divisor) * 100) / 100,

@@ -289,6 +289,8 @@ describe('event mapping (shop-webhooks.md §10)', () => {
     expect(send('charge.refunded', { id: 'ch_1', payment_intent: 'pi_1', amount_refunded: 4700, currency: 'eur' })).toMatchObject({ event: 'refund', orderId: 'pi_1', amount: 47 });
     expect(send('charge.dispute.created', { id: 'dp_1', payment_intent: 'pi_1', amount: 4700, currency: 'eur' })).toMatchObject({ event: 'chargeback', orderId: 'pi_1' });
     expect(send('customer.subscription.deleted', { id: 'sub_1' })).toMatchObject({ event: 'accessEnded', orderId: 'sub_1' });
+    // A subscription's invoice and the end of that subscription name the same order.
+    expect(send('invoice.paid', { id: 'in_1', subscription: 'sub_1', payment_intent: 'pi_9', amount_paid: 1900, currency: 'eur' })).toMatchObject({ event: 'purchase', orderId: 'sub_1', amount: 19 });
     expect(send('customer.subscription.updated', { id: 'sub_1', cancel_at_period_end: true, cancel_at: 1767225600 })).toMatchObject({ event: 'subscriptionCancelled', accessEndsAt: '2026-01-01T00:00:00.000Z' });
     expect(send('checkout.session.completed', { id: 'cs_1', payment_status: 'unpaid' })).toMatchObject({ event: 'other' });
   });
