@@ -92,10 +92,12 @@ export = function register(RED: RED): void {
       node.status({ fill: 'grey', shape: 'ring', text: `${isShop(shop) ? SHOP_INFO[shop].label : ''} ${path}` });
     }
 
+    // Read from the store once; notifications handled at the same time then change one object (no lost update).
+    let memoryLoad: Promise<ReplayMemory> | undefined;
     const getMemory = () =>
-      new Promise<ReplayMemory>((resolve) =>
+      (memoryLoad ??= new Promise<ReplayMemory>((resolve) =>
         node.context().get(MEMORY_KEY, store, (err, value) => resolve(!err && value && typeof value === 'object' ? (value as ReplayMemory) : {})),
-      );
+      ));
     const setMemory = (memory: ReplayMemory) => new Promise<void>((resolve) => node.context().set(MEMORY_KEY, memory, store, () => resolve()));
 
     const setup: Handler = (req, res) => answer(req, res, 200, 'OK');
