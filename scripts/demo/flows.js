@@ -1,14 +1,16 @@
 'use strict';
 /**
- * The package's example flows (examples/*.json), ready to deploy: each in its own tab, and every
- * Memberspot node using one account node that points at the sandbox (or the real school).
+ * The package's example flows (examples/*.json), ready to deploy: each in its own tab, every Memberspot
+ * node using one account node that points at the sandbox (or the real school), and the shop node one
+ * Digistore24 config node whose IPN passphrase (made up per run) goes in as its credential.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', 'examples');
-const GRANT_EXAMPLE = 'grant-access-after-purchase';
+const GRANT_EXAMPLE = 'shop-to-memberspot';
 const ACCOUNT_ID = 'demo-account';
+const SHOP_ID = 'demo-shop';
 
 function readExample(name) {
   return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, `${name}.json`), 'utf8'));
@@ -22,7 +24,7 @@ function exampleNames() {
     .sort((a, b) => (a === GRANT_EXAMPLE ? -1 : b === GRANT_EXAMPLE ? 1 : a.localeCompare(b)));
 }
 
-/** "grant-access-after-purchase" -> "Grant access after purchase" */
+/** "shop-to-memberspot" -> "Shop to memberspot" */
 function tabLabel(name) {
   const words = name.replace(/-/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -32,12 +34,15 @@ function tabLabel(name) {
  * One example as a tab. Its own account node is dropped: the Memberspot nodes use the shared one.
  * `offerId` replaces the offer the grant node hands out (for a real school, whose offers differ).
  */
-function exampleAsTab(name, { offerId } = {}) {
+function exampleAsTab(name, { offerId, onlyPurchases } = {}) {
   const tabId = `demo-${name}`;
-  const nodes = readExample(name).filter((node) => node.type !== 'memberspot-config');
+  const nodes = readExample(name).filter((node) => node.type !== 'memberspot-config' && node.type !== 'memberspot-shop-config');
   const placed = nodes.map((node) => {
     const copy = { ...node, z: tabId };
     if (copy.type === 'memberspot') copy.account = ACCOUNT_ID;
+    if (copy.type === 'memberspot-shop') copy.config = SHOP_ID;
+    // Against a real school only purchases start the flow: the other branches revoke and delete.
+    if (onlyPurchases && copy.type === 'memberspot-shop') copy.events = 'purchase';
     if (offerId && copy.type === 'memberspot' && copy.action === 'grantAccess') copy.accessId = offerId;
     return copy;
   });
@@ -47,18 +52,24 @@ function exampleAsTab(name, { offerId } = {}) {
 /**
  * The flows to deploy. The key goes in as the account node's credential: Node-RED keeps it in its
  * encrypted credentials file, never in flows.json or the editor.
- * @param {{ baseUrl: string, apiKey: string, accountName: string, onlyGrant?: boolean, offerId?: string }} options
+ * @param {{ baseUrl: string, apiKey: string, accountName: string, passphrase: string, onlyGrant?: boolean, offerId?: string }} options
  */
-function demoFlows({ baseUrl, apiKey, accountName, onlyGrant = false, offerId }) {
+function demoFlows({ baseUrl, apiKey, accountName, passphrase, onlyGrant = false, offerId }) {
   const names = onlyGrant ? [GRANT_EXAMPLE] : exampleNames();
   const account = { id: ACCOUNT_ID, type: 'memberspot-config', name: accountName, baseUrl, requestsPerSecond: 4, credentials: { apiKey } };
-  return [account, ...names.flatMap((name) => exampleAsTab(name, { offerId }))];
+  const shop = { id: SHOP_ID, type: 'memberspot-shop-config', name: 'Digistore24 (demo)', shop: 'digistore24', credentials: { secret: passphrase } };
+  return [account, shop, ...names.flatMap((name) => exampleAsTab(name, { offerId, onlyPurchases: onlyGrant }))];
 }
 
-/** The grant example's http in path (e.g. /shop/purchase), read from the example itself. */
+/** The shop example's notification path (e.g. /shop), read from the example itself. */
 function purchasePath() {
-  const httpIn = readExample(GRANT_EXAMPLE).find((node) => node.type === 'http in');
-  return httpIn.url;
+  const shopNode = readExample(GRANT_EXAMPLE).find((node) => node.type === 'memberspot-shop');
+  return shopNode.path;
 }
 
-module.exports = { demoFlows, purchasePath, exampleNames };
+/** The offer the shop example grants (when the demo does not name one). */
+function exampleOffer() {
+  return readExample(GRANT_EXAMPLE).find((node) => node.type === 'memberspot' && node.action === 'grantAccess').accessId;
+}
+
+module.exports = { demoFlows, purchasePath, exampleNames, exampleOffer };

@@ -6,7 +6,8 @@
  * 1. Starts a Memberspot sandbox (a local, simulated Memberspot API with sample offers and users),
  *    or uses a real school when MEMBERSPOT_API_KEY is set (see options.js).
  * 2. Starts Node-RED with this package and its example flows, all pointed at that account.
- * 3. Reports a shop purchase to the "grant access after purchase" flow and prints what happened.
+ * 3. Sends a signed Digistore24 purchase notification to the "shop to Memberspot" flow and prints what
+ *    happened.
  * 4. Leaves the Node-RED editor running until Ctrl-C (or exits right away with --once).
  *
  * Everything it starts is stopped on the way out: Node-RED, the sandbox, the temporary directory.
@@ -15,8 +16,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { HELP, readOptions, UsageError } = require('./options');
 const { startNodeRed } = require('./node-red');
-const { demoFlows, purchasePath, exampleNames } = require('./flows');
-const { runScenario, SANDBOX_BUYER } = require('./scenario');
+const { randomBytes } = require('node:crypto');
+const { demoFlows, purchasePath, exampleNames, exampleOffer } = require('./flows');
+const { runScenario, SANDBOX_BUYER, purchaseNotification, signedBody } = require('./scenario');
 
 const DIST = path.resolve(__dirname, '..', '..', 'dist');
 const SANDBOX_KEY = 'sandbox-key';
@@ -54,7 +56,7 @@ function loadBuild() {
   if (!fs.existsSync(path.join(DIST, 'shared', 'index.js')) || !fs.existsSync(path.join(DIST, 'node-red', 'memberspot.js'))) {
     throw new Error('The package is not built yet. Run `npm start` (it builds first), or `npm run build`.');
   }
-  return { core: require(path.join(DIST, 'shared')), sandbox: require(path.join(DIST, 'sandbox')) };
+  return { core: require(path.join(DIST, 'shared')), shops: require(path.join(DIST, 'shared', 'shops')), sandbox: require(path.join(DIST, 'sandbox')) };
 }
 
 /** Says which account the demo writes to, before anything is written; refuses a real school without consent. */
@@ -112,7 +114,7 @@ function redactorFor(target) {
 }
 
 function summary({ account, target, nodeRed, flowCount }) {
-  const flows = flowCount === 1 ? 'the grant-access example flow' : `${flowCount} example flows, one tab each`;
+  const flows = flowCount === 1 ? 'the shop-to-Memberspot example flow, purchases only' : `${flowCount} example flows, one tab each`;
   const lines = [`Node-RED editor:  ${nodeRed.url}   (${flows})`];
   if (target.kind === 'sandbox') lines.push(`Sandbox API:      ${account.baseUrl}   (API key: ${account.apiKey})`);
   else lines.push(`Memberspot:       ${account.baseUrl}   (your school)`);
@@ -120,17 +122,17 @@ function summary({ account, target, nodeRed, flowCount }) {
 }
 
 /** What to try while the editor is open. No ready-made purchase against a real school: that would grant real access. */
-function nextSteps({ target, account, purchaseUrl, editorUrl }) {
+function nextSteps({ target, account, purchaseUrl, editorUrl, shops, passphrase }) {
   if (target.kind === 'real') {
     return [
       `Open ${editorUrl} to see the flow.`,
-      `While this runs, every POST to ${purchaseUrl} grants ${account.offerId} in your school (only this machine can reach it).`,
+      `While this runs, every purchase notification signed with this run's IPN passphrase grants ${account.offerId} in your school (only this machine can reach ${purchaseUrl}).`,
     ];
   }
+  const another = signedBody(shops, purchaseNotification({ email: 'max@example.com', firstName: 'Max', lastName: 'Muster' }, 'DS24-1002'), passphrase);
   return [
-    `Open ${editorUrl} to see the flows. Try another purchase:`,
-    `  curl -X POST ${purchaseUrl} -H 'content-type: application/json' \\`,
-    `       -d '{"email":"max@example.com","first_name":"Max","last_name":"Muster","order_id":"DS24-1002"}'`,
+    `Open ${editorUrl} to see the flows. Try another purchase (signed with this run's IPN passphrase; change a byte and it is refused with 401):`,
+    `  curl -X POST ${purchaseUrl} --data-raw '${another}'`,
   ];
 }
 
@@ -159,7 +161,9 @@ async function main() {
     const nodeRed = await startNodeRed({ port: options.port, redact });
     await onExit(() => nodeRed.stop());
 
-    const flows = demoFlows({ baseUrl: account.baseUrl, apiKey: account.apiKey, accountName: account.name, onlyGrant: account.onlyGrant, offerId: account.offerId });
+    // The shop node's IPN passphrase, made up for this run (the Digistore24 config node's credential).
+    const passphrase = randomBytes(18).toString('base64url');
+    const flows = demoFlows({ baseUrl: account.baseUrl, apiKey: account.apiKey, accountName: account.name, passphrase, onlyGrant: account.onlyGrant, offerId: account.offerId });
     await nodeRed.deploy(flows);
     const flowCount = account.onlyGrant ? 1 : exampleNames().length;
     say(...summary({ account, target, nodeRed, flowCount }), '');
@@ -171,7 +175,10 @@ async function main() {
       client,
       buyer: account.buyer,
       orderId: account.orderId,
+      offerId: account.offerId ?? exampleOffer(),
       where: account.where,
+      shops: build.shops,
+      passphrase,
     });
     say(...report.map(redact), '');
 
@@ -180,7 +187,7 @@ async function main() {
       say('Done: the purchase went through the flow and the access was granted.');
       return;
     }
-    say(...nextSteps({ target, account, purchaseUrl: `${nodeRed.url}${purchasePath()}`, editorUrl: nodeRed.url }), '', 'Press Ctrl-C to stop.');
+    say(...nextSteps({ target, account, purchaseUrl: `${nodeRed.url}${purchasePath()}`, editorUrl: nodeRed.url, shops: build.shops, passphrase }), '', 'Press Ctrl-C to stop.');
     await nodeRed.exited;
     // Reached only when Node-RED ends by itself (Ctrl-C exits from the signal handler).
     if (!shuttingDown) throw new Error(`Node-RED stopped unexpectedly. Its log:\n${nodeRed.log()}`);

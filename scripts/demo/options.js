@@ -14,7 +14,7 @@
 const HELP = `Usage: npm start [-- --once] [--port N]
 
 Starts a local Memberspot sandbox and Node-RED with this package's example flows, reports a shop
-purchase to the "grant access after purchase" flow, and shows what happened.
+purchase (a signed Digistore24 IPN) to the "shop to Memberspot" flow, and shows what happened.
 
   --once       run the scenario once and exit (exit code 0 when it worked)
   --port N     the Node-RED editor's port (default: PORT, or a free port)

@@ -1,33 +1,42 @@
 'use strict';
-/* global fetch -- Node's built-in */
+/* global fetch, URLSearchParams -- Node's built-ins */
 /**
- * The scenario: a shop (Digistore24, CopeCart, …) reports a purchase to the "grant access after purchase"
- * flow, and we look at what Memberspot holds for the buyer afterwards.
+ * The scenario: Digistore24 reports a purchase (a signed IPN, as Digistore24 sends it) to the
+ * "shop to Memberspot" flow, and we look at what Memberspot holds for the buyer afterwards.
  */
 
 /** The sandbox buyer. Not in the sandbox's sample data, so the flow creates her. */
 const SANDBOX_BUYER = { email: 'sophie.wagner@example.com', firstName: 'Sophie', lastName: 'Wagner' };
 
-/** What a shop's purchase notification (IPN) carries, in the field names the example flow maps. */
+/** The fields of a Digistore24 payment IPN (a few of its ~170), for this buyer and order. */
 function purchaseNotification(buyer, orderId) {
-  return { email: buyer.email, first_name: buyer.firstName, last_name: buyer.lastName, order_id: orderId };
+  return {
+    event: 'on_payment',
+    api_mode: 'live',
+    order_id: orderId,
+    transaction_id: `${orderId}-T1`,
+    product_id: '512345',
+    email: buyer.email,
+    address_first_name: buyer.firstName,
+    address_last_name: buyer.lastName,
+    amount: '47.00',
+    currency: 'EUR',
+  };
 }
 
-/** POSTs the purchase to the flow's http in endpoint; resolves with the flow's answer. */
-async function reportPurchase(url, notification) {
+/** The form body Digistore24 POSTs: the fields plus their sha_sign under the IPN passphrase. */
+function signedBody(shops, fields, passphrase) {
+  return new URLSearchParams({ ...fields, sha_sign: shops.digistoreSignature(fields, passphrase) }).toString();
+}
+
+/** POSTs the notification to the flow's shop node; resolves with the flow's answer (OK on success). */
+async function reportPurchase(url, body) {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(notification),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
   });
-  const text = await response.text();
-  let body;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: response.status, body };
+  return { status: response.status, body: await response.text() };
 }
 
 /**
@@ -50,12 +59,10 @@ function offerLabel(offerNames, offerId) {
   return name ? `"${name}" (${offerId})` : String(offerId);
 }
 
-function describeGrant({ buyer, orderId, answer, offerNames }) {
-  const result = answer.body;
-  const offerId = result.accessId;
+function describeGrant({ buyer, orderId, offerId, offerNames, user }) {
   return [
-    `Granted: ${buyer.firstName} ${buyer.lastName} <${result.email}> got ${offerLabel(offerNames, offerId)}`,
-    `         for order ${result.orderId ?? orderId}${result.uid ? ` (Memberspot user ${result.uid})` : ''}.`,
+    `Granted: ${buyer.firstName} ${buyer.lastName} <${buyer.email}> got ${offerLabel(offerNames, offerId)}`,
+    `         for order ${orderId}${user?.uid ? ` (Memberspot user ${user.uid})` : ''}.`,
   ];
 }
 
@@ -77,26 +84,25 @@ function describeHoldings({ email, user, why, offerNames, where }) {
  * Runs the scenario once. Throws when the flow did not grant the access.
  * @returns {Promise<string[]>} the lines to print
  */
-async function runScenario({ purchaseUrl, client, buyer, orderId, where }) {
+async function runScenario({ purchaseUrl, client, buyer, orderId, offerId, where, shops, passphrase }) {
   const notification = purchaseNotification(buyer, orderId);
-  const answer = await reportPurchase(purchaseUrl, notification);
-  if (answer.status !== 200 || !answer.body || answer.body.success !== true) {
+  const answer = await reportPurchase(purchaseUrl, signedBody(shops, notification, passphrase));
+  if (answer.status !== 200 || answer.body !== 'OK') {
     // The example's catch node answers 500 with the node's error: its message says what to do.
-    const detail = answer.body?.message ?? (typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
-    throw new Error(`The flow answered the purchase with ${answer.status} instead of granting the access:\n  ${detail}`);
+    throw new Error(`The flow answered the purchase with ${answer.status} instead of granting the access:\n  ${answer.body}`);
   }
   const { offerNames, user, why } = await readBack(client, buyer.email);
-  const grantOnRecord = user?.offers?.some((grant) => grant.offerId === answer.body.accessId && grant.active !== false);
-  if (user && !grantOnRecord) throw new Error(`The flow said it granted ${answer.body.accessId}, but ${where} does not show it for ${buyer.email}.`);
+  const grantOnRecord = user?.offers?.some((grant) => grant.offerId === offerId && grant.active !== false);
+  if (user && !grantOnRecord) throw new Error(`The flow answered OK, but ${where} does not show ${offerId} for ${buyer.email}.`);
   return [
-    `A shop reported a purchase: POST ${purchaseUrl}`,
-    `  ${JSON.stringify(notification)}`,
-    `The flow answered ${answer.status}.`,
+    `Digistore24 reported a purchase (a signed IPN): POST ${purchaseUrl}`,
+    `  ${JSON.stringify(notification)} + sha_sign`,
+    `The flow answered ${answer.status} ${answer.body}.`,
     '',
-    ...describeGrant({ buyer, orderId, answer, offerNames }),
+    ...describeGrant({ buyer, orderId, offerId, offerNames, user }),
     '',
     ...describeHoldings({ email: buyer.email, user, why, offerNames, where }),
   ];
 }
 
-module.exports = { runScenario, SANDBOX_BUYER };
+module.exports = { runScenario, SANDBOX_BUYER, purchaseNotification, signedBody };

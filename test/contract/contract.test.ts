@@ -45,7 +45,7 @@ it('covers every field of every action in both hosts, and every node and credent
   }
   expect(Object.keys(now.n8nNodes)).toEqual(expect.arrayContaining(['memberspot v1', 'memberspotTrigger v1']));
   expect(Object.keys(now.n8nCredentials).length).toBeGreaterThan(0);
-  expect(Object.keys(now.nodeRed).sort()).toEqual(['memberspot', 'memberspot-config', 'memberspot-webhook']);
+  expect(Object.keys(now.nodeRed).sort()).toEqual(['memberspot', 'memberspot-config', 'memberspot-shop', 'memberspot-shop-config', 'memberspot-webhook']);
   expect(now.nodeRed['memberspot-config']['credentials.apiKey']).toEqual({ type: 'password' });
 });
 

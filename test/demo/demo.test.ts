@@ -96,9 +96,9 @@ it('--once: grants the access through the example flow in Node-RED, prints what 
 
   expect(run.output).toContain('Sandbox API:');
   expect(run.output).toContain('API key: sandbox-key');
-  expect(run.output).toMatch(/Node-RED editor: +http:\/\/127\.0\.0\.1:\d+ +\(7 example flows/);
-  expect(run.output).toMatch(/POST http:\/\/127\.0\.0\.1:\d+\/shop\/purchase/);
-  expect(run.output).toContain('The flow answered 200.');
+  expect(run.output).toMatch(/Node-RED editor: +http:\/\/127\.0\.0\.1:\d+ +\(4 example flows/);
+  expect(run.output).toMatch(/Digistore24 reported a purchase \(a signed IPN\): POST http:\/\/127\.0\.0\.1:\d+\/shop\n/);
+  expect(run.output).toContain('The flow answered 200 OK.');
   expect(run.output).toMatch(/Granted: Sophie Wagner <sophie\.wagner@example\.com> got "Online-Kurs Basis" \(off_basic\)\s+for order DS24-DEMO-1001/);
   expect(run.output).toMatch(/The sandbox now holds for Sophie Wagner <sophie\.wagner@example\.com>.*:\n {2}- "Online-Kurs Basis" \(off_basic\): active, order DS24-DEMO-1001\n/);
   expect(run.output).toContain('Done:');
@@ -114,14 +114,13 @@ it('without --once: keeps the editor open until Ctrl-C, then stops everything it
   expect(page.status).toBe(200);
   expect(await page.text()).toContain('Node-RED');
 
-  // The curl line it prints works: another purchase, another grant.
-  const purchase = await fetch(`${editor}/shop/purchase`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'max@example.com', first_name: 'Max', last_name: 'Muster', order_id: 'DS24-1002' }),
-  });
+  // The curl line it prints works: another signed purchase, another grant; one changed byte is refused.
+  const [, url, body] = run.output.match(/curl -X POST (\S+) --data-raw '([^']+)'/) as RegExpMatchArray;
+  const purchase = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
   expect(purchase.status).toBe(200);
-  expect(await purchase.json()).toMatchObject({ success: true, email: 'max@example.com', accessId: 'off_basic', orderId: 'DS24-1002' });
+  expect(await purchase.text()).toBe('OK');
+  const forged = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: body.replace('DS24-1002', 'DS24-1003') });
+  expect(forged.status).toBe(401);
 
   process.kill(run.pid, 'SIGINT');
   await run.done;
@@ -183,7 +182,7 @@ describe('with MEMBERSPOT_API_KEY, MEMBERSPOT_BASE_URL, email and offer (a sandb
 
     expect(run.output.startsWith(`MEMBERSPOT_API_KEY is set: this demo uses your REAL Memberspot school at ${school.url}\n`)).toBe(true);
     expect(run.output.indexOf('It will grant the offer off_premium to owner@example.com')).toBeLessThan(run.output.indexOf('Starting'));
-    expect(run.output).toContain('(the grant-access example flow)');
+    expect(run.output).toContain('(the shop-to-Memberspot example flow, purchases only)');
     expect(run.output).toMatch(/Your Memberspot school now holds for .*owner@example\.com.*:\n {2}- "Premium-Mitgliedschaft" \(off_premium\): active, order DEMO-\d+/);
     expect(run.output).not.toContain(key);
     expect(run.code).toBe(0);

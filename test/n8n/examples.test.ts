@@ -9,6 +9,10 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
 import { CREDENTIAL_TYPE, MEMBERSPOT, MEMBERSPOT_TRIGGER, nodeTypes, ROOT, runFrom, type WorkflowJson } from './helpers/engine';
 import { findAction } from '../../nodes/Memberspot/description';
+import { digistoreSignature } from '../../shared/shops';
+import { shopTrigger, SHOP_TRIGGER } from './helpers/shopTrigger';
+
+const DS24_PASSPHRASE = 'example-ds24-passphrase';
 
 const env = useSandbox();
 beforeEach(() => {
@@ -32,7 +36,7 @@ async function runExample(id: string, payload?: IDataObject) {
   const start = example.nodes[0];
   const body = payload ?? example.meta.samplePayload;
   const item: INodeExecutionData =
-    start.type === MEMBERSPOT_TRIGGER ? { json: body } : { json: { headers: { 'content-type': 'application/json' }, params: {}, query: {}, body } };
+    start.type === MEMBERSPOT_TRIGGER || start.type === SHOP_TRIGGER ? { json: body } : { json: { headers: { 'content-type': 'application/json' }, params: {}, query: {}, body } };
   const result = await runFrom(example, { apiKey: API_KEY, baseUrl: env.sandbox.url }, start.name, [item]);
   if (result.error) throw result.error;
   return result;
@@ -40,7 +44,7 @@ async function runExample(id: string, payload?: IDataObject) {
 
 it('has the popular automations', () => {
   expect(Object.keys(examples).sort()).toEqual(
-    expect.arrayContaining(['crm-to-profile', 'delete-on-chargeback', 'gdpr-deletion', 'grant-after-purchase', 'revoke-on-cancellation', 'sync-order-status']),
+    expect.arrayContaining(['crm-to-profile', 'gdpr-deletion', 'new-member-source', 'shop-to-memberspot']),
   );
 });
 
@@ -67,27 +71,36 @@ describe.each(Object.keys(examples))('%s', (id) => {
 });
 
 describe('run against the sandbox', () => {
-  it('grant after purchase', async () => {
-    await runExample('grant-after-purchase');
+  /** A signed Digistore24 notification through the real trigger, then the workflow behind it. */
+  async function shopNotification(fields: Record<string, string>) {
+    const trigger = shopTrigger({ shop: 'digistore24' }, DS24_PASSPHRASE);
+    const rawBody = new URLSearchParams({ ...fields, sha_sign: digistoreSignature(fields, DS24_PASSPHRASE) }).toString();
+    const { result } = await trigger.call({ rawBody, body: Object.fromEntries(new URLSearchParams(rawBody)) });
+    const items = result.workflowData?.[0];
+    if (!items) throw new Error('the trigger started nothing');
+    const run = await runFrom(examples['shop-to-memberspot'], { apiKey: API_KEY, baseUrl: env.sandbox.url }, 'Shop Webhook Trigger', items);
+    if (run.error) throw run.error;
+    return run;
+  }
+  const order = { order_id: 'DS24-0815', email: 'anna.schmidt@example.com', api_mode: 'live' };
+
+  it('shop to Memberspot: a purchase grants, and the shop is answered OK', async () => {
+    const run = await shopNotification({ event: 'on_payment', transaction_id: '1', order_id: 'DS24-2001', email: 'kaeufer@example.com', address_first_name: 'Kim', address_last_name: 'Käufer', api_mode: 'live' });
     expect(user('kaeufer@example.com')).toMatchObject({ firstname: 'Kim', name: 'Käufer' });
     expect(user('kaeufer@example.com')?.offers).toEqual([expect.objectContaining({ offerId: 'off_basic', active: true, orderId: 'DS24-2001' })]);
+    expect(run.output('Answer the shop')).toEqual([expect.objectContaining({ json: { shopAnswer: 'OK' } })]);
   });
 
-  it('revoke on cancellation', async () => {
-    await runExample('revoke-on-cancellation');
-    expect(user('anna.schmidt@example.com')?.offers).toEqual([expect.objectContaining({ offerId: 'off_premium', active: false })]);
-  });
-
-  it('delete on chargeback', async () => {
-    await runExample('delete-on-chargeback');
-    expect(user('lena.fischer@example.com')?.offers).toEqual([]);
-  });
-
-  it('sync order status: cancelled deactivates, paid re-activates', async () => {
-    await runExample('sync-order-status');
-    expect(user('anna.schmidt@example.com')?.offers[0].active).toBe(false);
-    await runExample('sync-order-status', { email: 'anna.schmidt@example.com', order_id: 'DS24-0815', status: 'paid' });
-    expect(user('anna.schmidt@example.com')?.offers[0].active).toBe(true);
+  it('shop to Memberspot: a cancelled subscription changes nothing, access ended revokes, a chargeback deletes', async () => {
+    await env.client().execute('grantAccess', { email: 'anna.schmidt@example.com', accessId: 'off_basic', orderId: 'DS24-0815' });
+    env.sandbox.clearLog();
+    const cancelled = await shopNotification({ ...order, event: 'on_rebill_cancelled', transaction_id: '2' });
+    expect(env.sandbox.requests.filter((r) => r.path.startsWith('/v1'))).toEqual([]);
+    expect(cancelled.output('Answer the shop')[0].json).toEqual({ shopAnswer: 'OK' });
+    await shopNotification({ ...order, event: 'last_paid_day', transaction_id: '3' });
+    expect(user('anna.schmidt@example.com')?.offers.find((o) => o.orderId === 'DS24-0815')).toMatchObject({ active: false });
+    await shopNotification({ ...order, event: 'on_chargeback', transaction_id: '4' });
+    expect(user('anna.schmidt@example.com')?.offers.find((o) => o.orderId === 'DS24-0815')).toBeUndefined();
   });
 
   it('CRM data to profile', async () => {

@@ -22,7 +22,7 @@ beforeEach(() => env.sandbox.reset());
 const DIR = path.resolve(__dirname, '..', '..', 'examples');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
 const CORE_TYPES = new Set(['comment', 'http in', 'http response', 'change', 'inject', 'debug', 'catch', 'switch', 'function']);
-const OUR_TYPES = new Set(['memberspot', 'memberspot-config', 'memberspot-webhook']);
+const OUR_TYPES = new Set(['memberspot', 'memberspot-config', 'memberspot-webhook', 'memberspot-shop', 'memberspot-shop-config']);
 
 function example(file: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
@@ -53,16 +53,9 @@ async function post(url: string, body: unknown) {
   return { status: response.status, text: await response.text() };
 }
 
-it('has the six popular automations and a webhook flow', () => {
-  expect(files.sort()).toEqual([
-    'crm-data-to-profile.json',
-    'delete-on-chargeback.json',
-    'gdpr-deletion.json',
-    'grant-access-after-purchase.json',
-    'revoke-access-on-cancellation.json',
-    'sync-order-status.json',
-    'webhook-new-member.json',
-  ]);
+it('has the popular automations: shop notifications to access, CRM data, GDPR deletion, and a webhook flow', () => {
+  // The shop flow (tested in shop.test.ts) replaced the plain-webhook grant, revoke, delete and order-status flows.
+  expect(files.sort()).toEqual(['crm-data-to-profile.json', 'gdpr-deletion.json', 'shop-to-memberspot.json', 'webhook-new-member.json']);
 });
 
 it.each(files)('%s is an array with a Comment node, only core and Memberspot nodes, and no key', (file) => {
@@ -73,39 +66,6 @@ it.each(files)('%s is an array with a Comment node, only core and Memberspot nod
   expect(nodes.some((n) => n.type === 'memberspot' || n.type === 'memberspot-webhook')).toBe(true);
   const text = JSON.stringify(nodes);
   expect(text).not.toMatch(/apiKey|credentials/);
-});
-
-it('grant after purchase: the buyer gets the offer with the order id', async () => {
-  await loadExample('grant-access-after-purchase.json');
-  const response = await post('/shop/purchase', { email: 'kaeufer@example.com', first_name: 'Karl', last_name: 'Käufer', order_id: 'DS24-1' });
-  expect(response.status).toBe(200);
-  const user = env.sandbox.state.userByEmail('kaeufer@example.com');
-  expect(user).toMatchObject({ firstname: 'Karl', name: 'Käufer' });
-  expect(user?.offers[0]).toMatchObject({ offerId: 'off_basic', orderId: 'DS24-1', active: true });
-});
-
-it('grant after purchase: a bad email answers 500 through the Catch node', async () => {
-  await loadExample('grant-access-after-purchase.json');
-  const response = await post('/shop/purchase', { email: 'kein-email', order_id: 'DS24-2' });
-  expect(response.status).toBe(500);
-  expect(response.text).toMatch(/email/);
-});
-
-it('revoke on cancellation, sync order status, delete on chargeback', async () => {
-  await env.client().execute('grantAccess', { email: 'abo@example.com', accessId: 'off_basic', orderId: 'ORD-9' });
-  await loadExample('revoke-access-on-cancellation.json');
-  expect((await post('/shop/cancellation', { email: 'abo@example.com', order_id: 'ORD-9' })).status).toBe(200);
-  expect(env.sandbox.state.userByEmail('abo@example.com')?.offers[0].active).toBe(false);
-  await helper.unload();
-
-  await loadExample('sync-order-status.json');
-  expect((await post('/shop/order-status', { email: 'abo@example.com', order_id: 'ORD-9', status: 'active' })).status).toBe(200);
-  expect(env.sandbox.state.userByEmail('abo@example.com')?.offers[0].active).toBe(true);
-  await helper.unload();
-
-  await loadExample('delete-on-chargeback.json');
-  expect((await post('/shop/chargeback', { order_id: 'ORD-9' })).status).toBe(200);
-  expect(env.sandbox.state.userByEmail('abo@example.com')?.offers).toEqual([]);
 });
 
 it('CRM data to profile sets the custom properties', async () => {

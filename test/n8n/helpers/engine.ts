@@ -17,6 +17,7 @@ import {
   type ICredentialsDecrypted,
   type ICredentialType,
   type IDataObject,
+  type INodeExecutionData,
   type IExecuteData,
   type INode,
   type INodeParameters,
@@ -75,6 +76,55 @@ const standIns: Record<string, INodeType> = {
     // Started from the execution stack with the request as data, like n8n does after a webhook call.
     async webhook() {
       return {};
+    },
+  },
+  // The Switch (rules mode, string "equals") and Set (manual mode) of the shop example, as far as it uses them.
+  'n8n-nodes-base.switch': {
+    description: {
+      displayName: 'Switch', name: 'switch', description: 'Stand-in', group: ['transform'], version: [3, 3.1, 3.2], defaults: { name: 'Switch' },
+      inputs: ['main'], outputs: ['main', 'main', 'main', 'main', 'main', 'main', 'main', 'main'],
+      properties: [
+        { displayName: 'Rules', name: 'rules', type: 'json', default: '{}' },
+        { displayName: 'Options', name: 'options', type: 'json', default: '{}' },
+      ],
+    },
+    async execute() {
+      type Rule = { conditions: { conditions: Array<{ leftValue: unknown; rightValue: unknown; operator: { type: string; operation: string } }> } };
+      const items = this.getInputData();
+      const count = (this.getNodeParameter('rules.values', 0, []) as Rule[]).length;
+      const fallback = (this.getNodeParameter('options', 0, {}) as IDataObject).fallbackOutput === 'extra';
+      const outputs: INodeExecutionData[][] = Array.from({ length: count + (fallback ? 1 : 0) }, () => []);
+      items.forEach((item, index) => {
+        const rules = this.getNodeParameter('rules.values', index, []) as Rule[];
+        const match = rules.findIndex((rule) =>
+          rule.conditions.conditions.every((c) => {
+            if (c.operator.type !== 'string' || c.operator.operation !== 'equals') throw new Error('the stand-in knows only string equals');
+            return String(c.leftValue) === String(c.rightValue);
+          }),
+        );
+        if (match >= 0) outputs[match].push(item);
+        else if (fallback) outputs[count].push(item);
+      });
+      return outputs;
+    },
+  },
+  'n8n-nodes-base.set': {
+    description: {
+      displayName: 'Edit Fields (Set)', name: 'set', description: 'Stand-in', group: ['input'], version: [3.3, 3.4], defaults: { name: 'Edit Fields' },
+      inputs: ['main'], outputs: ['main'],
+      properties: [
+        { displayName: 'Mode', name: 'mode', type: 'string', default: 'manual' },
+        { displayName: 'Assignments', name: 'assignments', type: 'json', default: '{}' },
+        { displayName: 'Options', name: 'options', type: 'json', default: '{}' },
+      ],
+    },
+    async execute() {
+      return [
+        this.getInputData().map((_item, index) => {
+          const assignments = this.getNodeParameter('assignments.assignments', index, []) as Array<{ name: string; value: unknown }>;
+          return { json: Object.fromEntries(assignments.map((a) => [a.name, a.value])) as IDataObject, pairedItem: { item: index } };
+        }),
+      ];
     },
   },
   'n8n-nodes-base.manualTrigger': {
