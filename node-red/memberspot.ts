@@ -159,10 +159,21 @@ export = function register(RED: RED): void {
       }
     }
 
+    /** Whether the field is set: a source other than the msg default, or the msg (element) has the property. */
+    function isSet(name: string, fallback: Record<string, unknown>): boolean {
+      const type = typeof config[`${name}Type`] === 'string' ? (config[`${name}Type`] as string) : FALLBACK_TYPE;
+      const raw = config[name];
+      const value = raw === undefined || raw === null ? '' : String(raw);
+      if (type === FALLBACK_TYPE || (BLANK_FALLS_BACK.has(type) && value.trim() === '')) {
+        return Object.prototype.hasOwnProperty.call(fallback, name);
+      }
+      return true;
+    }
+
     async function inputFor(act: AnyAction, msg: Msg, fallback: Record<string, unknown>): Promise<Record<string, unknown>> {
       const values: Record<string, unknown> = {};
       for (const field of act.fields) values[field.name] = await fieldValue(field.name, msg, fallback);
-      return buildInput(act, (name) => values[name]);
+      return buildInput(act, (name) => values[name], (name) => isSet(name, fallback));
     }
 
     /** Runs one message; resolves to true for a bulk payload (which sets its own final status). */

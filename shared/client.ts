@@ -17,7 +17,7 @@ import { TransportError, withQuery, type Transport, type TransportResponse } fro
 import type { ActionDefinition, ActionId, ApiRequest } from './types';
 import { UndiciTransport } from './undiciTransport';
 import { pagedItems } from './paging';
-import { outsideBase, parseInput } from './validation';
+import { blankGivenIssues, outsideBase, parseInput } from './validation';
 
 // The paths other code imports these from.
 export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from './options';
@@ -98,7 +98,7 @@ class Client implements MemberspotClient {
   validate<A extends ActionId>(actionId: A, input?: unknown): unknown {
     const action = this.action(actionId);
     try {
-      const parsed = parseInput(action.schema, input, action.id, action.label);
+      const parsed = this.parse(action, input);
       this.checkTarget(action, action.request(parsed, { baseUrl: this.baseUrl }));
       return parsed;
     } catch (error) {
@@ -109,7 +109,7 @@ class Client implements MemberspotClient {
   async execute<A extends ActionId>(actionId: A, input?: unknown, options: ExecuteOptions = {}): Promise<ActionOutput<A>> {
     try {
       const action = this.action(actionId);
-      const parsed = parseInput(action.schema, input, action.id, action.label);
+      const parsed = this.parse(action, input);
       const request = action.request(parsed, { baseUrl: this.baseUrl });
       this.checkTarget(action, request);
       const response = await this.send(action, parsed, request, options.signal);
@@ -256,6 +256,16 @@ class Client implements MemberspotClient {
     this.onRetry?.({ actionId, attempt, reason, delayMs });
     await sleep(delayMs, signal);
     this.throwIfAborted(signal, actionId, attempt);
+  }
+
+  /** Validates the input; for a destructive action an optional field given but empty is refused (blankGivenIssues). */
+  private parse(action: ActionDefinition<unknown, unknown>, input: unknown): unknown {
+    if (action.destructive) {
+      const optional = action.fields.filter((f) => !f.required).map((f) => f.name);
+      const issues = blankGivenIssues(input, optional);
+      if (issues.length > 0) throw new ValidationError(issues, { actionId: action.id, actionLabel: action.label });
+    }
+    return parseInput(action.schema, input, action.id, action.label);
   }
 
   /** The last check before sending: the request stays on the base URL (see outsideBase). */

@@ -123,6 +123,19 @@ describe('on the wire', () => {
     expect(JSON.stringify(user.offers)).not.toContain('off_basic');
   });
 
+  it.each([[''], ['  '], [null], [undefined]])('deleteOrderAccess with an Active given but empty (%p) is refused, nothing sent', async (active) => {
+    const client = env.client();
+    await client.execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-78' });
+    const before = env.requests().length;
+    await expect(client.execute('deleteOrderAccess', { orderId: 'CC-78', active })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: [expect.objectContaining({ field: 'active', message: expect.stringMatching(/is set but empty/) })],
+    });
+    expect(() => client.validate('deleteOrderAccess', { orderId: 'CC-78', active })).toThrow(/active/);
+    expect(env.requests()).toHaveLength(before);
+    expect(env.sandbox.state.userByEmail('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-78', active: true })]);
+  });
+
   it('deleteOrderAccess takes a numeric order id as text', async () => {
     const client = env.client();
     await client.execute('grantAccess', { email: 'num@example.com', accessId: 'off_basic', orderId: 123456 });

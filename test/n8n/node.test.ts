@@ -83,6 +83,25 @@ describe('every operation, through the engine', () => {
     expect(user('lena.fischer@example.com')?.offers).toEqual([]);
   });
 
+  it('Order Access → Delete Order Access with an Active expression that resolves empty is refused, nothing sent', async () => {
+    const params = { resource: 'order', operation: 'delete', orderId: 'DS24-1001', additionalFields: { active: '={{ $json.active }}' } };
+    const result = await run(params, [{}, { active: '' }, { active: null }], { continueOnFail: true });
+    expect(result.error).toBeUndefined();
+    const out = result.output('Memberspot');
+    expect(out).toHaveLength(3);
+    for (const item of out) {
+      expect(item.json).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ field: 'active', message: expect.stringMatching(/is set but empty/) })] });
+    }
+    expect(env.requests()).toHaveLength(0);
+    expect(user('lena.fischer@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-1001' })]);
+  });
+
+  it('Order Access → Delete Order Access with Active false sets the state', async () => {
+    const [out] = await ok({ resource: 'order', operation: 'delete', orderId: 'DS24-1001', additionalFields: { active: '={{ $json.active }}' } }, [{ active: false }]);
+    expect(out).toMatchObject({ success: true, orderId: 'DS24-1001', active: false });
+    expect(user('lena.fischer@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-1001', active: false })]);
+  });
+
   it('User → Find User by Email', async () => {
     const [out] = await ok({ resource: 'user', operation: 'findByEmail', email: 'max.mueller@example.com' });
     expect(out).toMatchObject({ email: 'max.mueller@example.com', uid: user('max.mueller@example.com')?.uid });

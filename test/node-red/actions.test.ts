@@ -92,6 +92,22 @@ describe('every action of the registry', () => {
     expect(user('order@example.com')?.offers).toEqual([]);
   });
 
+  it.each([
+    ['a missing msg leaf', typed('active', 'msg', 'order.active'), { order: {} }],
+    ['msg.active empty text', {}, { active: '' }],
+    ['msg.active null', {}, { active: null }],
+    ['an unset env var', typed('active', 'env', 'MEMBERSPOT_TEST_UNSET_ACTIVE'), {}],
+  ])('deleteOrderAccess with an Active that resolves empty (%s) goes to Catch, nothing sent', async (_what, props, msg) => {
+    await env.client().execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-79' });
+    const before = env.requests().length;
+    await load(actionFlow(env.sandbox.url, 'deleteOrderAccess', { ...str('orderId', 'CC-79'), ...props }));
+    const result = remember(await run(msg as Msg));
+    expect(result.out).toBeUndefined();
+    expect(JSON.stringify(result.caught?.error)).toMatch(/active.*is set but empty/);
+    expect(env.requests()).toHaveLength(before);
+    expect(user('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-79', active: true })]);
+  });
+
   it('findUserByEmail, listUsers, getLoginToken read users', async () => {
     covered.add('findUserByEmail');
     covered.add('listUsers');
