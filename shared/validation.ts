@@ -149,7 +149,10 @@ export function emailList() {
 export function flag() {
   return z.preprocess(
     (v) => (v === 'true' ? true : v === 'false' ? false : v),
-    z.boolean({ error: (issue) => `must be true or false, not ${describe(issue.input)}` }),
+    z.boolean({
+      error: (issue) =>
+        issue.input === undefined || issue.input === null ? 'is required: true or false' : `must be true or false, not ${describe(issue.input)}`,
+    }),
   );
 }
 

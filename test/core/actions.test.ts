@@ -16,14 +16,14 @@ function lastRequest() {
 
 describe('the registry', () => {
   const ids = [
-    'grantAccess', 'revokeAccess', 'deleteAccess', 'revokeOrderAccess', 'deleteOrderAccess', 'deleteUsers',
+    'grantAccess', 'revokeAccess', 'deleteAccess', 'revokeOrderAccess', 'setOrderState', 'deleteOrderAccess', 'deleteUsers',
     'setCustomProperties', 'apiCall', 'listUsers', 'findUserByEmail', 'getLoginToken', 'setOfferExpiration',
     'listCourseProgress', 'getCourseProgress', 'listOffers', 'enableChapterAccess', 'listCustomProperties', 'getExamResults',
   ];
 
-  it('has exactly the 18 actions of the contract', () => {
+  it('has exactly the 19 actions of the contract', () => {
     expect(Object.keys(actions).sort()).toEqual([...ids].sort());
-    expect(actionList).toHaveLength(18);
+    expect(actionList).toHaveLength(19);
     expect(isActionId('grantAccess')).toBe(true);
     expect(isActionId('toString')).toBe(false);
   });
@@ -134,6 +134,23 @@ describe('on the wire', () => {
     expect(() => client.validate('deleteOrderAccess', { orderId: 'CC-78', active })).toThrow(/active/);
     expect(env.requests()).toHaveLength(before);
     expect(env.sandbox.state.userByEmail('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-78', active: true })]);
+  });
+
+  it('setOrderState sends orderId and the required active, and keeps the access', async () => {
+    const client = env.client();
+    await client.execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-80' });
+    const result = await client.execute('setOrderState', { orderId: 'CC-80', active: 'false' });
+    expect(lastRequest()).toMatchObject({ method: 'POST', path: '/v1/users/set-order-state', body: { orderId: 'CC-80', active: false } });
+    expect(result).toMatchObject({ success: true, orderId: 'CC-80', active: false });
+    expect(env.sandbox.state.userByEmail('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-80', active: false })]);
+    const before = env.requests().length;
+    for (const active of [undefined, null, '', ' ']) {
+      await expect(client.execute('setOrderState', { orderId: 'CC-80', active })).rejects.toMatchObject({
+        code: 'VALIDATION', issues: [expect.objectContaining({ field: 'active' })],
+      });
+    }
+    await expect(client.execute('setOrderState', { orderId: 'CC-80' })).rejects.toMatchObject({ issues: [{ field: 'active', message: 'is required: true or false' }] });
+    expect(env.requests()).toHaveLength(before);
   });
 
   it('deleteOrderAccess takes a numeric order id as text', async () => {

@@ -102,6 +102,16 @@ describe('every operation, through the engine', () => {
     expect(user('lena.fischer@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-1001', active: false })]);
   });
 
+  it('Order Access → Set Order State with Active from an expression; empty is refused', async () => {
+    const params = { resource: 'order', operation: 'setState', orderId: 'DS24-1001', active: '={{ $json.active }}' };
+    const result = await run(params, [{ active: false }, {}], { continueOnFail: true });
+    const out = result.output('Memberspot');
+    expect(out[0].json).toMatchObject({ success: true, orderId: 'DS24-1001', active: false });
+    expect(out[1].json).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ field: 'active' })] });
+    expect(env.requests()).toHaveLength(1);
+    expect(user('lena.fischer@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-1001', active: false })]);
+  });
+
   it('User → Find User by Email', async () => {
     const [out] = await ok({ resource: 'user', operation: 'findByEmail', email: 'max.mueller@example.com' });
     expect(out).toMatchObject({ email: 'max.mueller@example.com', uid: user('max.mueller@example.com')?.uid });

@@ -108,6 +108,18 @@ describe('every action of the registry', () => {
     expect(user('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-79', active: true })]);
   });
 
+  it('setOrderState sets the order state from msg.active, and refuses a message without it', async () => {
+    covered.add('setOrderState');
+    await env.client().execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-81' });
+    const out = await runAction('setOrderState', {}, { orderId: 'CC-81', active: false });
+    expect(out.payload).toMatchObject({ success: true, orderId: 'CC-81', active: false });
+    expect(user('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-81', active: false })]);
+    const before = env.requests().length;
+    const refused = remember(await run({ orderId: 'CC-81' }));
+    expect(JSON.stringify(refused.caught?.error)).toMatch(/active.*is required/);
+    expect(env.requests()).toHaveLength(before);
+  });
+
   it('findUserByEmail, listUsers, getLoginToken read users', async () => {
     covered.add('findUserByEmail');
     covered.add('listUsers');
