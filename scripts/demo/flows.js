@@ -3,6 +3,7 @@
  * The package's example flows (examples/*.json), ready to deploy: each in its own tab, and every
  * Memberspot node using one account node that points at the sandbox (or the real school).
  */
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -38,6 +39,8 @@ function exampleAsTab(name, { offerId } = {}) {
   const placed = nodes.map((node) => {
     const copy = { ...node, z: tabId };
     if (copy.type === 'memberspot') copy.account = ACCOUNT_ID;
+    // A webhook without a secret accepts every caller (and says so in the log): the demo's get a random one.
+    if (copy.type === 'memberspot-webhook') copy.credentials = { secret: crypto.randomBytes(18).toString('base64url') };
     if (offerId && copy.type === 'memberspot' && copy.action === 'grantAccess') copy.accessId = offerId;
     return copy;
   });
