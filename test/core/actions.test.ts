@@ -164,8 +164,32 @@ describe('on the wire', () => {
     const client = env.client();
     const result = await client.execute('deleteUsers', { emails: 'max.mueller@example.com, nobody@example.com' });
     expect(lastRequest()).toMatchObject({ method: 'DELETE', path: '/v1/users/delete-users', body: { emails: ['max.mueller@example.com', 'nobody@example.com'] } });
-    expect(result).toMatchObject({ success: true, emails: ['max.mueller@example.com', 'nobody@example.com'] });
+    // Memberspot deleted one of the two: the result says so.
+    expect(result).toMatchObject({ success: false, deleted: 1, emails: ['max.mueller@example.com', 'nobody@example.com'], response: { deleted: 1 } });
     await expect(client.execute('findUserByEmail', { email: 'max.mueller@example.com' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('deleteUsers reports what Memberspot said: a look-alike address (Cyrillic а) deletes nobody and is not a success', async () => {
+    const client = env.client();
+    const result = await client.execute('deleteUsers', { emails: ['\u0430nna.schmidt@example.com'] });
+    expect(result).toMatchObject({ success: false, deleted: 0 });
+    expect(env.sandbox.state.userByEmail('anna.schmidt@example.com')).toBeDefined();
+    const all = await client.execute('deleteUsers', { emails: ['anna.schmidt@example.com', 'max.mueller@example.com'] });
+    expect(all).toMatchObject({ success: true, deleted: 2 });
+  });
+
+  it('deleteUsers with maxEmails: more addresses are refused naming emails, nothing sent', async () => {
+    const client = env.client();
+    const before = env.requests().length;
+    await expect(client.execute('deleteUsers', { emails: 'anna.schmidt@example.com, max.mueller@example.com', maxEmails: 1 })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: [{ field: 'emails', message: expect.stringMatching(/has 2 addresses, more than the maximum of 1/) }],
+    });
+    await expect(client.execute('deleteUsers', { emails: ['anna.schmidt@example.com'], maxEmails: '' })).rejects.toMatchObject({ issues: [expect.objectContaining({ field: 'maxEmails' })] });
+    expect(env.requests()).toHaveLength(before);
+    expect(env.sandbox.state.userByEmail('max.mueller@example.com')).toBeDefined();
+    await client.execute('deleteUsers', { emails: ['max.mueller@example.com'], maxEmails: 1 });
+    expect(lastRequest().body).toEqual({ emails: ['max.mueller@example.com'] });
   });
 
   it('setCustomProperties sends propertyId/value pairs with values as text', async () => {

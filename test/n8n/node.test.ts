@@ -126,10 +126,25 @@ describe('every operation, through the engine', () => {
 
   it('User → Delete Users (comma-separated emails)', async () => {
     const [out] = await ok({ resource: 'user', operation: 'delete', emails: 'tom.weber@example.com, julia.becker@example.com' });
-    expect(out).toMatchObject({ success: true, emails: ['tom.weber@example.com', 'julia.becker@example.com'] });
+    expect(out).toMatchObject({ success: true, deleted: 2, emails: ['tom.weber@example.com', 'julia.becker@example.com'] });
     expect(user('tom.weber@example.com')).toBeUndefined();
     expect(user('julia.becker@example.com')).toBeUndefined();
     expect(user('anna.schmidt@example.com')).toBeDefined();
+  });
+
+  it('User → Delete Users reports what Memberspot said, and Max Addresses refuses a longer list', async () => {
+    const [lookalike] = await ok({ resource: 'user', operation: 'delete', emails: '\u0430nna.schmidt@example.com' });
+    expect(lookalike).toMatchObject({ success: false, deleted: 0 });
+    expect(user('anna.schmidt@example.com')).toBeDefined();
+    env.sandbox.clearLog();
+    const params = { resource: 'user', operation: 'delete', emails: '={{ $json.emails }}', additionalFields: { maxEmails: 1 } };
+    const result = await run(params, [{ emails: 'anna.schmidt@example.com, max.mueller@example.com' }, { emails: 'tom.weber@example.com' }], { continueOnFail: true });
+    const out = result.output('Memberspot');
+    expect(out[0].json).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ field: 'emails', message: expect.stringMatching(/more than the maximum of 1/) })] });
+    expect(out[1].json).toMatchObject({ success: true, deleted: 1 });
+    expect(env.requests()).toHaveLength(1);
+    expect(user('anna.schmidt@example.com')).toBeDefined();
+    expect(user('max.mueller@example.com')).toBeDefined();
   });
 
   it('Custom Property → Set Custom Property Values (picked property + value pairs)', async () => {

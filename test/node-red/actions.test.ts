@@ -136,8 +136,21 @@ describe('every action of the registry', () => {
 
   it('deleteUsers takes a JSON list', async () => {
     covered.add('deleteUsers');
-    await runAction('deleteUsers', { ...typed('emails', 'json', '["max.mueller@example.com"]') });
+    const out = await runAction('deleteUsers', { ...typed('emails', 'json', '["max.mueller@example.com"]') });
+    expect(out.payload).toMatchObject({ success: true, deleted: 1 });
     expect(user('max.mueller@example.com')).toBeUndefined();
+  });
+
+  it('deleteUsers reports a look-alike address as deleting nobody, and Max Addresses refuses a longer list', async () => {
+    const lookalike = await runAction('deleteUsers', {}, { emails: '\u0430nna.schmidt@example.com' });
+    expect(lookalike.payload).toMatchObject({ success: false, deleted: 0 });
+    await helper.unload();
+    const before = env.requests().length;
+    await load(actionFlow(env.sandbox.url, 'deleteUsers', { ...typed('maxEmails', 'num', '1') }));
+    const refused = remember(await run({ emails: [ANNA, 'tom.weber@example.com'] }));
+    expect(JSON.stringify(refused.caught?.error)).toMatch(/emails.*more than the maximum of 1/);
+    expect(env.requests()).toHaveLength(before);
+    expect(user(ANNA)).toBeDefined();
   });
 
   it('setCustomProperties and listCustomProperties', async () => {
