@@ -328,7 +328,7 @@ describe('status', () => {
 });
 
 describe('bulk', () => {
-  it('runs every element, one result per element, a bad element does not stop the others', async () => {
+  it('runs every element, one result per element; a bad element does not stop the others but sends the message to Catch', async () => {
     await load(actionFlow(env.sandbox.url, 'grantAccess', { ...str('accessId', 'off_basic') }));
     const list = statuses();
     const result = remember(
@@ -337,12 +337,15 @@ describe('bulk', () => {
         topic: 'bulk',
       }),
     );
-    const payload = result.out?.payload as Array<Record<string, unknown>>;
+    // A failed element fails the message (done(err)): a Catch node can answer the shop 500, so it sends again.
+    expect(result.out).toBeUndefined();
+    expect(result.caught?.error).toMatchObject({ code: 'BULK_FAILED', message: expect.stringMatching(/^1 of 3 elements of msg.payload failed \(first: element 1: .*email/) });
+    const payload = result.caught?.payload as Array<Record<string, unknown>>;
     expect(payload).toHaveLength(3);
     expect(payload[0]).toMatchObject({ ok: true, result: { email: 'b1@example.com', accessId: 'off_basic' } });
     expect(payload[1]).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('email') } });
     expect(payload[2]).toMatchObject({ ok: true, result: { email: 'b3@example.com' } });
-    expect(result.out?.topic).toBe('bulk');
+    expect(result.caught?.topic).toBe('bulk');
     expect(user('b3@example.com')?.firstname).toBe('Bea');
     await until(() => statusKey(list[list.length - 1]) === 'memberspot.status.bulkFailed', 'the final status');
     expect(list[list.length - 1]).toMatchObject({ fill: 'yellow', text: 'memberspot.status.bulkFailed' });
@@ -405,6 +408,59 @@ describe('bulk', () => {
     expect(env.requests()).toHaveLength(0);
   });
 });
+
+describe('bulk is a node option ("Run once per element of msg.payload")', () => {
+  const ORDERS = ['A-1001', 'A-1002', 'A-1003'];
+  async function customerWithOrders() {
+    for (const [i, orderId] of ORDERS.entries()) {
+      await env.client().execute('grantAccess', { email: 'kunde@example.com', accessId: ['off_basic', 'off_premium', 'off_coaching'][i], orderId });
+    }
+    env.sandbox.clearLog();
+  }
+  const orderList = () => ORDERS.map((orderId) => ({ orderId, status: 'paid' }));
+
+  it('off (a new node): an array payload is not split; msg.orderId is the one order deleted', async () => {
+    await customerWithOrders();
+    const result = remember(await runActionResult('deleteOrderAccess', { bulk: false }, { orderId: 'A-1003', payload: orderList() }));
+    expect(result.out?.payload).toMatchObject({ success: true, orderId: 'A-1003', deleted: true });
+    expect(env.requests().map((r) => r.body)).toEqual([{ orderId: 'A-1003' }]);
+    expect(user('kunde@example.com')?.offers.map((o) => o.orderId).sort()).toEqual(['A-1001', 'A-1002']);
+  });
+
+  it.each([
+    ['on', { bulk: true }],
+    ['saved without the option (0.1.0)', {}],
+  ])('%s: a msg.orderId beside an array payload is refused, naming the conflict; nothing is sent', async (_what, props) => {
+    await customerWithOrders();
+    const result = remember(await runActionResult('deleteOrderAccess', props, { orderId: 'A-1003', payload: orderList() }));
+    expect(result.out).toBeUndefined();
+    expect(result.caught?.error).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/msg\.orderId.*is set beside an array msg\.payload.*Run once per element/) });
+    expect(env.requests()).toEqual([]);
+    expect(user('kunde@example.com')?.offers).toHaveLength(3);
+  });
+
+  it('on: a msg.email beside a query result in msg.payload is refused (Delete Access would act on other members)', async () => {
+    const result = remember(
+      await runActionResult('deleteAccess', { bulk: true, ...str('accessId', 'off_premium') }, { email: 'leaver@example.com', payload: [{ email: ANNA }, { email: 'max.mueller@example.com' }] }),
+    );
+    expect(result.caught?.error).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/msg\.email.*is set beside an array msg\.payload/) });
+    expect(env.requests()).toEqual([]);
+    expect(user(ANNA)?.offers.some((o) => o.offerId === 'off_premium')).toBe(true);
+  });
+
+  it('on: the elements run once each when no msg.<field> conflicts', async () => {
+    await customerWithOrders();
+    const result = remember(await runActionResult('deleteOrderAccess', { bulk: true }, { payload: orderList().slice(0, 2) }));
+    expect((result.out?.payload as Array<{ ok: boolean }>).map((r) => r.ok)).toEqual([true, true]);
+    expect(env.requests().map((r) => (r.body as { orderId: string }).orderId).sort()).toEqual(['A-1001', 'A-1002']);
+  });
+});
+
+async function runActionResult(action: string, props: Record<string, unknown>, msg: Msg) {
+  env.sandbox.clearLog();
+  await load(actionFlow(env.sandbox.url, action, props));
+  return run(msg);
+}
 
 describe('input that cannot be read', () => {
   it('a msg path whose parent is missing names the field and the path; nothing is sent', async () => {
