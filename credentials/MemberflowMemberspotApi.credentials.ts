@@ -86,7 +86,7 @@ export class MemberflowMemberspotApi implements ICredentialType {
 			default: 8,
 			typeOptions: { minValue: 1, maxValue: 64, numberPrecision: 0 },
 			description:
-				'How many calls to Memberspot may be in flight at once (the rate limit above still applies). 1 = one at a time, in input order.',
+				'How many calls to Memberspot may be in flight at once (the rate limit above still applies). 1 = one at a time, in input order. Writes for the same member or order keep their order whatever the setting, also across retries.',
 		},
 		// A Redis URL may hold a password (redis://:password@host), so it is stored and shown as a secret.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password

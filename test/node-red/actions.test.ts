@@ -456,6 +456,30 @@ describe('bulk is a node option ("Run once per element of msg.payload")', () => 
   });
 });
 
+describe('writes for the same order keep their order across retries', () => {
+  it('two messages for one order, the first answered 503: its retry lands before the second, the last word wins', async () => {
+    await env.client().execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-91' });
+    env.sandbox.clearLog();
+    env.sandbox.script({ status: 503 });
+    await load(actionFlow(env.sandbox.url, 'setOrderState', {}));
+    const outs: Msg[] = [];
+    node('out').on('input', ((m: Msg) => outs.push(m)) as never);
+    node('n1').receive({ orderId: 'CC-91', active: false });
+    node('n1').receive({ orderId: 'CC-91', active: true });
+    await until(() => outs.length === 2, 'two results');
+    expect(sent('/v1/users/set-order-state').map((r) => [r.status, (r.body as { active: boolean }).active])).toEqual([
+      [503, false],
+      [expect.any(Number), false],
+      [expect.any(Number), true],
+    ]);
+    expect(user('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-91', active: true })]);
+  });
+});
+
+function sent(path: string) {
+  return env.requests().filter((r) => r.path === path);
+}
+
 async function runActionResult(action: string, props: Record<string, unknown>, msg: Msg) {
   env.sandbox.clearLog();
   await load(actionFlow(env.sandbox.url, action, props));
