@@ -7,7 +7,8 @@
  *    or uses a real school when MEMBERSPOT_API_KEY is set (see options.js).
  * 2. Starts Node-RED with this package and its example flows, all pointed at that account.
  * 3. Reports a shop purchase to the "grant access after purchase" flow and prints what happened.
- * 4. Leaves the Node-RED editor running until Ctrl-C (or exits right away with --once).
+ * 4. Leaves the Node-RED editor running until Ctrl-C (or exits right away with --once, the default with a
+ *    real school; --keep keeps it running there too, with a random purchase path).
  *
  * Everything it starts is stopped on the way out: Node-RED, the sandbox, the temporary directory.
  */
@@ -124,7 +125,8 @@ function nextSteps({ target, account, purchaseUrl, editorUrl }) {
   if (target.kind === 'real') {
     return [
       `Open ${editorUrl} to see the flow.`,
-      `While this runs, every POST to ${purchaseUrl} grants ${account.offerId} in your school (only this machine can reach it).`,
+      `While this runs, every POST to ${purchaseUrl} grants ${account.offerId} in your school (only this machine can reach it;`,
+      '  the path is random for this run). The editor has no login: stop it with Ctrl-C when you are done.',
     ];
   }
   return [
@@ -159,7 +161,9 @@ async function main() {
     const nodeRed = await startNodeRed({ port: options.port, redact });
     await onExit(() => nodeRed.stop());
 
-    const flows = demoFlows({ baseUrl: account.baseUrl, apiKey: account.apiKey, accountName: account.name, onlyGrant: account.onlyGrant, offerId: account.offerId });
+    const randomPaths = target.kind === 'real' && !options.once;
+    const flows = demoFlows({ baseUrl: account.baseUrl, apiKey: account.apiKey, accountName: account.name, onlyGrant: account.onlyGrant, offerId: account.offerId, randomPaths });
+    const purchaseUrl = `${nodeRed.url}${purchasePath(flows)}`;
     await nodeRed.deploy(flows);
     const flowCount = account.onlyGrant ? 1 : exampleNames().length;
     say(...summary({ account, target, nodeRed, flowCount }), '');
@@ -167,7 +171,7 @@ async function main() {
     const client = build.core.createClient({ baseUrl: account.baseUrl, apiKey: account.apiKey });
     await onExit(() => client.close());
     const report = await runScenario({
-      purchaseUrl: `${nodeRed.url}${purchasePath()}`,
+      purchaseUrl,
       client,
       buyer: account.buyer,
       orderId: account.orderId,
@@ -180,7 +184,7 @@ async function main() {
       say('Done: the purchase went through the flow and the access was granted.');
       return;
     }
-    say(...nextSteps({ target, account, purchaseUrl: `${nodeRed.url}${purchasePath()}`, editorUrl: nodeRed.url }), '', 'Press Ctrl-C to stop.');
+    say(...nextSteps({ target, account, purchaseUrl, editorUrl: nodeRed.url }), '', 'Press Ctrl-C to stop.');
     await nodeRed.exited;
     // Reached only when Node-RED ends by itself (Ctrl-C exits from the signal handler).
     if (!shuttingDown) throw new Error(`Node-RED stopped unexpectedly. Its log:\n${nodeRed.log()}`);

@@ -191,6 +191,42 @@ describe('with MEMBERSPOT_API_KEY, MEMBERSPOT_BASE_URL, email and offer (a sandb
     await expectNothingLeftBehind(run);
   });
 
+  it('runs once by default: without --once it still exits after the scenario, leaving no open Node-RED', async () => {
+    const run = startDemo([], env(key));
+    await run.done;
+    expect(run.output).toContain('Done:');
+    expect(run.output).not.toContain('Press Ctrl-C to stop.');
+    expect(run.code).toBe(0);
+    await expectNothingLeftBehind(run);
+  });
+
+  it('--keep: stays up with a random purchase path; the fixed /shop/purchase grants nothing', async () => {
+    const run = startDemo(['--keep'], env(key));
+    await run.waitFor('Press Ctrl-C to stop.');
+    const purchaseUrl = run.output.match(/every POST to (http:\/\/127\.0\.0\.1:\d+\/\S+) grants/)?.[1] as string;
+    expect(purchaseUrl).toMatch(/\/shop\/purchase-[0-9a-f]{24}$/);
+    expect(run.output).toContain('The editor has no login');
+    const guessed = await fetch(purchaseUrl.replace(/-[0-9a-f]{24}$/, ''), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'attacker@example.com', first_name: 'A', last_name: 'B', order_id: 'X-1' }),
+    });
+    expect(guessed.status).toBe(404);
+    expect(school.state.userByEmail('attacker@example.com')).toBeUndefined();
+    process.kill(run.pid, 'SIGINT');
+    await run.done;
+    expect(run.code).toBe(0);
+    await expectNothingLeftBehind(run);
+  });
+
+  it('--once and --keep together are a usage error', async () => {
+    const run = startDemo(['--once', '--keep'], env(key));
+    await run.done;
+    expect(run.code).toBe(2);
+    expect(run.output).toContain('--once and --keep exclude each other');
+    await expectNothingLeftBehind(run);
+  });
+
   it('a wrong key: exits 1 with what Memberspot said, and stops everything', async () => {
     const wrongKey = 'wrong-key-51c3e0d9';
     const run = startDemo(['--once'], env(wrongKey));
