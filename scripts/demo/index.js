@@ -121,12 +121,12 @@ function summary({ account, target, nodeRed, flowCount }) {
 }
 
 /** What to try while the editor is open. No ready-made purchase against a real school: that would grant real access. */
-function nextSteps({ target, account, purchaseUrl, editorUrl }) {
+function nextSteps({ target, account, purchaseUrl, editorUrl, login }) {
   if (target.kind === 'real') {
     return [
-      `Open ${editorUrl} to see the flow.`,
+      `Open ${editorUrl} to see the flow. Editor login (shown only now): ${login.username} / ${login.password}`,
       `While this runs, every POST to ${purchaseUrl} grants ${account.offerId} in your school (only this machine can reach it;`,
-      '  the path is random for this run). The editor has no login: stop it with Ctrl-C when you are done.',
+      '  the path is random for this run). Stop it with Ctrl-C when you are done.',
     ];
   }
   return [
@@ -158,10 +158,12 @@ async function main() {
   try {
     say(target.kind === 'sandbox' ? 'Starting a Memberspot sandbox and Node-RED…' : 'Starting Node-RED…');
     const account = await openAccount(target, build.sandbox);
-    const nodeRed = await startNodeRed({ port: options.port, redact });
+    // A real school kept running: an editor login and a Host header check (see node-red.js).
+    const secure = target.kind === 'real' && !options.once;
+    const nodeRed = await startNodeRed({ port: options.port, redact, secure });
     await onExit(() => nodeRed.stop());
 
-    const randomPaths = target.kind === 'real' && !options.once;
+    const randomPaths = secure;
     const flows = demoFlows({ baseUrl: account.baseUrl, apiKey: account.apiKey, accountName: account.name, onlyGrant: account.onlyGrant, offerId: account.offerId, randomPaths });
     const purchaseUrl = `${nodeRed.url}${purchasePath(flows)}`;
     await nodeRed.deploy(flows);
@@ -184,7 +186,7 @@ async function main() {
       say('Done: the purchase went through the flow and the access was granted.');
       return;
     }
-    say(...nextSteps({ target, account, purchaseUrl, editorUrl: nodeRed.url }), '', 'Press Ctrl-C to stop.');
+    say(...nextSteps({ target, account, purchaseUrl, editorUrl: nodeRed.url, login: nodeRed.login }), '', 'Press Ctrl-C to stop.');
     await nodeRed.exited;
     // Reached only when Node-RED ends by itself (Ctrl-C exits from the signal handler).
     if (!shuttingDown) throw new Error(`Node-RED stopped unexpectedly. Its log:\n${nodeRed.log()}`);

@@ -19,8 +19,8 @@ purchase to the "grant access after purchase" flow, and shows what happened.
 
   --once       run the scenario once and exit (exit code 0 when it worked); the default with
                MEMBERSPOT_API_KEY (a real school)
-  --keep       keep Node-RED running until Ctrl-C, also with a real school (its purchase endpoint
-               then gets a random path; the editor has no login: only this machine can reach it)
+  --keep       keep Node-RED running until Ctrl-C, also with a real school (then with an editor
+               login whose password is printed once, a Host header check and a random purchase path)
   --port N     the Node-RED editor's port (default: PORT, or a free port)
 
 To use your real Memberspot school instead of the sandbox (this grants a real access):
@@ -79,7 +79,7 @@ function readOptions(argv = process.argv.slice(2), env = process.env) {
   if (args.once && args.keep) throw new UsageError('--once and --keep exclude each other. Try: npm start -- --help');
   const target = pickTarget(env);
   return {
-    // With a real school, Node-RED (whose editor has no login) does not stay up unless asked to (--keep).
+    // With a real school, Node-RED does not stay up unless asked to (--keep).
     once: args.once || (target.kind === 'real' && !args.keep),
     help: args.help,
     port: parsePort(args.port ?? env.PORT),
