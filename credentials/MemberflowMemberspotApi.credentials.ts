@@ -1,4 +1,29 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+import { DEFAULT_BASE_URL, ValidationError } from '../shared';
+import { normaliseBaseUrl } from '../shared/options';
+
+/**
+ * Why the core would refuse this base URL (plain http to a host other than this machine, not a URL, ...), or
+ * undefined. The same rule as every node run (shared/options.ts), so that the Test never says OK, or sends
+ * the key, for a base URL the nodes refuse.
+ */
+function refusedBaseUrl(value: unknown): string | undefined {
+	const text = typeof value === 'string' && value.trim() !== '' ? value : DEFAULT_BASE_URL;
+	try {
+		normaliseBaseUrl(text);
+		return undefined;
+	} catch (error) {
+		if (error instanceof ValidationError && error.issues[0]) return error.issues[0].message;
+		return error instanceof Error ? error.message : String(error);
+	}
+}
 
 /**
  * Memberspot API key. n8n adds the key to every request as the `X-API-KEY` header; the nodes never put it
@@ -61,7 +86,7 @@ export class MemberflowMemberspotApi implements ICredentialType {
 			default: 8,
 			typeOptions: { minValue: 1, maxValue: 64, numberPrecision: 0 },
 			description:
-				'How many calls to Memberspot may be in flight at once (the rate limit above still applies). 1 = one at a time, in input order.',
+				'How many calls to Memberspot may be in flight at once (the rate limit above still applies). 1 = one at a time, in input order. Writes for the same member or order keep their order whatever the setting, also across retries.',
 		},
 		// A Redis URL may hold a password (redis://:password@host), so it is stored and shown as a secret.
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
@@ -77,14 +102,17 @@ export class MemberflowMemberspotApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'X-API-KEY': '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * Adds the key as the `X-API-KEY` header, but only for a base URL the core accepts: the Test button's
+	 * request (and any request with this credential) for e.g. `http://0.0.0.0:5678` or
+	 * `http://[::ffff:127.0.0.1]:5678` fails here, before anything is sent, and the Test shows why. (A plain
+	 * Error without a `code`: n8n's credential tester shows a wrapped error's code instead of its message.)
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const refused = refusedBaseUrl(credentials.baseUrl);
+		if (refused) throw new Error(`Base URL ${refused}. Nothing was sent: correct the Base URL.`);
+		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), 'X-API-KEY': String(credentials.apiKey ?? '') } };
+	}
 
 	/**
 	 * The Test button. A declarative request rather than a node's `testedBy` method: n8n finds `testedBy`

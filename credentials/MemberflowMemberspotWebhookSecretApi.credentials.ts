@@ -27,7 +27,7 @@ export class MemberflowMemberspotWebhookSecretApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'Requests must carry this secret as the query parameter "secret" (add ?secret=… to the webhook URL in Memberspot) or the header "X-Memberspot-Secret"; others are answered 401 and start nothing',
+				'Requests must carry this secret as the query parameter "secret" (add ?secret=… to the webhook URL in Memberspot) or the header "X-Memberspot-Secret"; others are answered 401 and start nothing. A blank secret (only spaces or line breaks) refuses every request',
 		},
 	];
 }

@@ -67,8 +67,43 @@ export function renderTable(report: Report): string {
   return lines.join('\n');
 }
 
+/** At most this many key names of one object in the JSON report; the rest are counted. */
+const MAX_KEYS = 5;
+/** A list of key names in a detail, as shapeOf and itemKeys write it: `{ data, nextPage }`. */
+const KEY_LIST = /\{ ([^{}]+) \}/g;
+
+/**
+ * Whether a key name looks like an id rather than a field name: an answer keyed by uid (or offer id, token,
+ * ...) must not put member ids into a public report. Field names are words (`data`, `nextPage`, `first_name`,
+ * `address2`); ids have digits inside, runs or many capitals, hex, or are long. A heuristic: the key cap
+ * (MAX_KEYS) bounds what one that looks like a word can show.
+ */
+export function idLike(key: string): boolean {
+  const word = key.replace(/\d{1,2}$/, '');
+  const capitals = (key.match(/[A-Z]/g) ?? []).length;
+  return (
+    /\d/.test(word) ||
+    key.length > 32 ||
+    /^[0-9a-f-]{12,}$/i.test(key) ||
+    !/^[A-Za-z_$][\w$.-]*$/.test(key) ||
+    (key.length >= 12 && (/[A-Z]{2,}/.test(key) || (capitals >= 4 && capitals / key.length >= 0.2)))
+  );
+}
+
+function publicKeys(list: string): string {
+  const keys = list.split(', ');
+  const shown = keys.slice(0, MAX_KEYS).map((key) => (idLike(key) ? '<id>' : key));
+  const more = keys.length - shown.length;
+  return `{ ${shown.join(', ')}${more > 0 ? `, … ${more} more` : ''} }`;
+}
+
+/**
+ * The report as JSON, for a public issue: on top of the Redactor, each key list in a detail shows at most
+ * MAX_KEYS names, and id-like names are replaced by `<id>`.
+ */
 export function renderJson(report: Report): string {
-  return JSON.stringify(report, null, 2);
+  const checks = report.checks.map((check) => ({ ...check, detail: check.detail.replace(KEY_LIST, (_match, list: string) => publicKeys(list)) }));
+  return JSON.stringify({ ...report, checks }, null, 2);
 }
 
 const EMAIL = /[^\s"'<>@,;:()[\]]+@[^\s"'<>@,;:()[\]]+\.[A-Za-z]{2,}/g;

@@ -16,6 +16,7 @@ export const SAMPLES: Partial<Record<ActionId, { minimal: Record<string, unknown
   setOfferExpiration: { minimal: { email: EMAIL, accessId: OFFER, expiresAt: '2030-01-31T00:00:00Z' } },
   revokeOrderAccess: { minimal: { email: EMAIL, orderId: ORDER, active: false } },
   deleteOrderAccess: { minimal: { orderId: ORDER }, full: { orderId: ORDER, active: false } },
+  setOrderState: { minimal: { orderId: ORDER, active: false } },
   findUserByEmail: { minimal: { email: EMAIL } },
   listUsers: { minimal: {}, full: { accessId: OFFER, courseId: 'doctor-course', active: true, pageLength: 10, lastLoadedId: 'doctor-uid' } },
   getLoginToken: { minimal: { uid: 'doctor-uid' } },

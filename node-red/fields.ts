@@ -10,8 +10,14 @@ import type { FieldDefinition, FieldType } from '../shared';
 /** The node properties of a paged list's controls (an action with `paging`): every page, up to a limit. */
 export const PAGING = Object.freeze({ returnAll: 'returnAll', limit: 'limit' });
 
+/**
+ * The node property "Run once per element of msg.payload". New nodes save `false`; nodes saved before it
+ * existed lack it and keep their behaviour (an array of objects in msg.payload runs once per element).
+ */
+export const BULK = 'bulk';
+
 /** Node properties that fields must never overwrite. */
-export const RESERVED = new Set(['id', 'type', 'z', 'x', 'y', 'g', 'd', 'wires', 'name', 'action', 'account', 'info', 'outputs', 'inputs', PAGING.returnAll, PAGING.limit]);
+export const RESERVED = new Set(['id', 'type', 'z', 'x', 'y', 'g', 'd', 'wires', 'name', 'action', 'account', 'info', 'outputs', 'inputs', PAGING.returnAll, PAGING.limit, BULK]);
 
 /** The typedInput type meaning "take it from msg.<field name>" (the default for every field). */
 export const FALLBACK_TYPE = 'msgdefault';

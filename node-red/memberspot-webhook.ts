@@ -3,7 +3,8 @@
  *
  * POST <httpNodeRoot><path>. Node-RED's `httpNodeMiddleware` runs first, as for the `http in` node; then the
  * secret (query `secret` or header `X-Memberspot-Secret`) is checked before a byte of the body is read: a
- * wrong or missing one gets 401. Then the body is read here, as JSON of at most 1 MB (413 above that, 415 for
+ * wrong or missing one gets 401; a secret of only blanks refuses every request. Without a secret the node
+ * accepts every caller, and says so (a yellow status, a warning in the log on deploy). Then the body is read here, as JSON of at most 1 MB (413 above that, 415 for
  * another content type, 400 for an empty or invalid body). Memberspot's "Validate Now" (`{"event":"auth_test"}`)
  * is answered 200 without a message; events outside the filter get 200 without a message; anything else
  * becomes a message with msg.payload = the body and msg.topic = the event, and is answered 200. The route
@@ -14,7 +15,7 @@
  * (body-parser's `_body` flag), so that no parser in front reads them, the way Node-RED's own `http in` node
  * keeps its raw-body routes away from the parsers. The node then behaves the same whatever the roots are.
  */
-import { handleWebhook, hasSecret, parseEventFilter } from '../shared';
+import { handleWebhook, hasSecret, isBlankSecret, parseEventFilter } from '../shared';
 import { httpNodeMiddleware, markOwnBody, readJsonBody, reply, type BodyError } from './webhook-body';
 import type { Handler, RED, RedNode, Request, Response, RouterLayer } from './types';
 
@@ -48,15 +49,23 @@ export = function register(RED: RED): void {
     const node = this;
     const path = normalisePath(config.path);
     const events = parseEventFilter(config.events ?? '');
-    const secret = node.credentials?.secret;
+    // No secret (never set, or cleared): open to every caller, shown in yellow and warned about on deploy. A
+    // secret of only blanks or line breaks refuses every request (the core's hasSecret), shown in red.
+    const stored = node.credentials?.secret;
+    const secret = typeof stored === 'string' && stored !== '' ? stored : undefined;
+    const blank = isBlankSecret(secret);
+    const open = secret === undefined;
     let received = 0;
+    if (open) node.warn(RED._('memberspot-webhook.warn.noSecret', { path }));
+    if (blank) node.warn(RED._('memberspot-webhook.warn.blankSecret', { path }));
 
     const handler: Handler = (req, res) => {
       const query = queryOf(req);
       const headers = req.headers as Record<string, unknown>;
       // The secret first: an unauthenticated caller gets 401 before a byte of the body is read.
       if (!hasSecret({ query, headers }, secret)) {
-        node.status({ fill: 'red', shape: 'ring', text: RED._('memberspot-webhook.status.unauthorized') });
+        const key = blank ? 'blankSecret' : 'unauthorized';
+        node.status({ fill: 'red', shape: 'ring', text: RED._(`memberspot-webhook.status.${key}`) });
         return reply(req, res, 401, { error: 'Missing or wrong secret' });
       }
       readJsonBody(req).then(
@@ -73,7 +82,9 @@ export = function register(RED: RED): void {
             case 'event': {
               received += 1;
               reply(req, res, 200, { ok: true });
-              node.status({ fill: 'green', shape: 'dot', text: RED._('memberspot-webhook.status.received', { count: received }) });
+              const text = RED._('memberspot-webhook.status.received', { count: received });
+              if (open) node.status({ fill: 'yellow', shape: 'dot', text: `${text} · ${RED._('memberspot-webhook.status.noSecret')}` });
+              else node.status({ fill: 'green', shape: 'dot', text });
               node.send({ payload: decision.payload, topic: decision.event ?? '' });
               return;
             }
@@ -91,7 +102,9 @@ export = function register(RED: RED): void {
     };
     ownRoutes.add(path);
     RED.httpNode.post(path, ...httpNodeMiddleware(RED.settings), handler, errorHandler as unknown as Handler);
-    node.status({ fill: 'grey', shape: 'ring', text: path });
+    if (open) node.status({ fill: 'yellow', shape: 'ring', text: `${path} · ${RED._('memberspot-webhook.status.noSecret')}` });
+    else if (blank) node.status({ fill: 'red', shape: 'ring', text: `${path} · ${RED._('memberspot-webhook.status.blankSecret')}` });
+    else node.status({ fill: 'grey', shape: 'ring', text: path });
 
     node.on('close', (_removed, done) => {
       ownRoutes.delete(path);

@@ -3,13 +3,15 @@
  *
  * Each field of the action is a typedInput, resolved with RED.util.evaluateNodeProperty; a field left at
  * "msg.<field>" (or blank) takes msg.<field name>. The result replaces msg.payload on the same msg. With
- * msg.payload an array of input objects, every element runs (at most "Parallel requests" at once, through the
- * limiter) and msg.payload becomes one result per element, in element order. Failures go to done(err), so
- * Catch nodes see them; the handler never throws.
+ * "Run once per element of msg.payload" (new nodes: off; nodes saved without the option: on) and msg.payload
+ * an array of input objects, every element runs (at most "Parallel requests" at once, through the limiter)
+ * and msg.payload becomes one result per element, in element order; a msg.<field> set beside the array is
+ * refused, and a failed element sends the message to done(err). Failures go to done(err), so Catch nodes
+ * see them; the handler never throws.
  */
 import { actions, DEFAULT_PARALLEL_REQUESTS, describeError, isActionId, buildInput, runAction, runInOrder, ValidationError } from '../shared';
 import type { AnyAction } from '../shared';
-import { BLANK_FALLS_BACK, FALLBACK_TYPE, OPTIONS_TYPE, PAGING } from './fields';
+import { BLANK_FALLS_BACK, BULK, FALLBACK_TYPE, OPTIONS_TYPE, PAGING } from './fields';
 import { CONFIG_TYPE, MemberspotNodeError, type AccountUser, type MemberspotConfigNode } from './common';
 import { throttledStatus } from './status';
 import type { Done, Msg, NodeStatus, RED, Send } from './types';
@@ -89,6 +91,9 @@ export = function register(RED: RED): void {
     const action: AnyAction | undefined = isActionId(config.action) ? actions[config.action] : undefined;
     // A paged list (action.paging): one page, or with "All pages" every page up to the limit (blank: none).
     const paging = { returnAll: config[PAGING.returnAll] === true || config[PAGING.returnAll] === 'true', limit: config[PAGING.limit] };
+    // "Run once per element of msg.payload": `false` on new nodes; a node saved before the option existed
+    // (no property) keeps the behaviour it had, an array of objects runs once per element.
+    const bulk = config[BULK] === undefined || config[BULK] === true || config[BULK] === 'true';
     const running = new AbortController();
     const shown = throttledStatus(node);
     let inFlight = 0;
@@ -159,10 +164,47 @@ export = function register(RED: RED): void {
       }
     }
 
+    /** Whether the field is left at the msg default (msg.<name>, or blank for a type that falls back). */
+    function fromMsg(name: string): boolean {
+      const type = typeof config[`${name}Type`] === 'string' ? (config[`${name}Type`] as string) : FALLBACK_TYPE;
+      const raw = config[name];
+      const value = raw === undefined || raw === null ? '' : String(raw);
+      return type === FALLBACK_TYPE || (BLANK_FALLS_BACK.has(type) && value.trim() === '');
+    }
+
+    /**
+     * In bulk mode a field left at msg.<field> is read from each element, so a msg.<field> set beside the
+     * array would be silently ignored (a refund's msg.orderId, a leaver's msg.email, while the elements name
+     * other records): refused, naming the conflict, and nothing is sent.
+     */
+    function refuseConflicts(act: AnyAction, msg: Msg): void {
+      const conflicts = act.fields.filter((f) => f.name !== 'payload' && fromMsg(f.name) && Object.prototype.hasOwnProperty.call(msg, f.name));
+      if (conflicts.length === 0) return;
+      throw new ValidationError(
+        conflicts.map((f) => ({
+          field: `msg.${f.name}`,
+          message:
+            `is set beside an array msg.payload, which runs once per element and reads ${f.name} from each element, not from msg.${f.name}. ` +
+            `Remove msg.${f.name} (or put it into each element), or turn off "Run once per element" to run one call with msg.${f.name}; nothing was sent`,
+        })),
+      );
+    }
+
+    /** Whether the field is set: a source other than the msg default, or the msg (element) has the property. */
+    function isSet(name: string, fallback: Record<string, unknown>): boolean {
+      const type = typeof config[`${name}Type`] === 'string' ? (config[`${name}Type`] as string) : FALLBACK_TYPE;
+      const raw = config[name];
+      const value = raw === undefined || raw === null ? '' : String(raw);
+      if (type === FALLBACK_TYPE || (BLANK_FALLS_BACK.has(type) && value.trim() === '')) {
+        return Object.prototype.hasOwnProperty.call(fallback, name);
+      }
+      return true;
+    }
+
     async function inputFor(act: AnyAction, msg: Msg, fallback: Record<string, unknown>): Promise<Record<string, unknown>> {
       const values: Record<string, unknown> = {};
       for (const field of act.fields) values[field.name] = await fieldValue(field.name, msg, fallback);
-      return buildInput(act, (name) => values[name]);
+      return buildInput(act, (name) => values[name], (name) => isSet(name, fallback));
     }
 
     /** Runs one message; resolves to true for a bulk payload (which sets its own final status). */
@@ -173,7 +215,8 @@ export = function register(RED: RED): void {
       }
       const client = account.client();
       const signal = running.signal;
-      const elements = bulkElements(msg.payload);
+      const elements = bulk ? bulkElements(msg.payload) : undefined;
+      if (elements) refuseConflicts(action, msg);
       if (elements) {
         const results: unknown[] = new Array(elements.length);
         let finished = 0;
@@ -192,8 +235,22 @@ export = function register(RED: RED): void {
           if (!closing) status('blue', 'dot', 'progress', { done: finished, total: elements.length });
         });
         msg.payload = results;
-        if (failed > 0) status('yellow', 'dot', 'bulkFailed', { ok: elements.length - failed, failed, total: elements.length });
-        else status('green', 'dot', 'bulkDone', { total: elements.length });
+        if (failed > 0) {
+          // A failed element fails the message: it goes to done(err) (Catch nodes, e.g. to answer a shop 500 so
+          // that it sends again) with msg.payload = every element's result, and not to the output.
+          if (!closing) status('yellow', 'dot', 'bulkFailed', { ok: elements.length - failed, failed, total: elements.length });
+          const first = results.findIndex((r) => !(r as { ok: boolean }).ok);
+          const detail = (results[first] as { error: { message: string; hint: string; code: string } }).error;
+          const error = {
+            message: `${failed} of ${elements.length} elements of msg.payload failed (first: element ${first}: ${detail.message})`,
+            hint: 'msg.payload holds one result per element: { ok: true, result } or { ok: false, error }. The elements that succeeded took effect.',
+            code: 'BULK_FAILED',
+          };
+          msg.error = error;
+          done(new MemberspotNodeError(error));
+          return true;
+        }
+        status('green', 'dot', 'bulkDone', { total: elements.length });
         send(msg);
         done();
         return true;

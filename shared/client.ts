@@ -11,13 +11,14 @@ import { abortAll, CLOSE_GRACE_MS, endCall, isCancelled, onWire, settledWithin, 
 import { backoffMs, retryAfterMs, sleep } from './backoff';
 import { asMemberspotError, cancelledError, httpFailure, refusedBeforeSending, transportFailure } from './errorMapping';
 import { ClientClosedError, MemberspotError, Redactor, redirectError, ValidationError } from './errors';
-import { limiterFor, type AccountLimiter, type Lane } from './limiter';
+import { accountId, limiterFor, type AccountLimiter, type Lane } from './limiter';
 import { clientSettings, DEFAULT_CONNECTIONS, type ClientOptions, type ExecuteOptions, type ListAllOptions, type RetryEvent, type RetryOptions } from './options';
 import { TransportError, withQuery, type Transport, type TransportResponse } from './transport';
 import type { ActionDefinition, ActionId, ApiRequest } from './types';
 import { UndiciTransport } from './undiciTransport';
 import { pagedItems } from './paging';
-import { outsideBase, parseInput } from './validation';
+import { blankGivenIssues, outsideBase, parseInput } from './validation';
+import { enterWrite, writeKeys } from './writeOrder';
 
 // The paths other code imports these from.
 export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from './options';
@@ -64,6 +65,8 @@ class Client implements MemberspotClient {
   private readonly retry: Required<RetryOptions>;
   private readonly random: () => number;
   private readonly onRetry?: (event: RetryEvent) => void;
+  /** The account, for the order of writes (./writeOrder): the base URL and a hash of the key. */
+  private readonly account: string;
 
   constructor(options: ClientOptions) {
     // Everything is checked before the connection pool and the limiter registration are created, so that a
@@ -76,6 +79,7 @@ class Client implements MemberspotClient {
     this.retry = retry;
     this.random = options.random ?? Math.random;
     this.onRetry = options.onRetry;
+    this.account = accountId(baseUrl, apiKey);
     this.ownsTransport = !options.transport;
     // At least one connection per call in flight: a call beyond the pool's connections would wait inside
     // the pool with its timeout already running.
@@ -98,7 +102,7 @@ class Client implements MemberspotClient {
   validate<A extends ActionId>(actionId: A, input?: unknown): unknown {
     const action = this.action(actionId);
     try {
-      const parsed = parseInput(action.schema, input, action.id, action.label);
+      const parsed = this.parse(action, input);
       this.checkTarget(action, action.request(parsed, { baseUrl: this.baseUrl }));
       return parsed;
     } catch (error) {
@@ -109,7 +113,7 @@ class Client implements MemberspotClient {
   async execute<A extends ActionId>(actionId: A, input?: unknown, options: ExecuteOptions = {}): Promise<ActionOutput<A>> {
     try {
       const action = this.action(actionId);
-      const parsed = parseInput(action.schema, input, action.id, action.label);
+      const parsed = this.parse(action, input);
       const request = action.request(parsed, { baseUrl: this.baseUrl });
       this.checkTarget(action, request);
       const response = await this.send(action, parsed, request, options.signal);
@@ -165,9 +169,17 @@ class Client implements MemberspotClient {
   ): Promise<TransportResponse> {
     const call = startCall(this.closing.signal, signal);
     this.calls.add(call);
+    // A write waits for the earlier writes of its member or order to finish, retries included (./writeOrder).
+    const turn = enterWrite(this.account, request.method === 'GET' ? [] : writeKeys(input));
     try {
+      await untilAborted(turn.ready, call).catch((error: unknown) => {
+        // Cancelled (close(), the caller's signal) while waiting for its turn: nothing was sent.
+        this.throwIfAborted(call, action.id, 0);
+        throw error;
+      });
       return await this.attempts(action, input, request, call);
     } finally {
+      turn.release();
       this.calls.delete(call);
       endCall(call, signal);
     }
@@ -256,6 +268,16 @@ class Client implements MemberspotClient {
     this.onRetry?.({ actionId, attempt, reason, delayMs });
     await sleep(delayMs, signal);
     this.throwIfAborted(signal, actionId, attempt);
+  }
+
+  /** Validates the input; for a destructive action an optional field given but empty is refused (blankGivenIssues). */
+  private parse(action: ActionDefinition<unknown, unknown>, input: unknown): unknown {
+    if (action.destructive) {
+      const optional = action.fields.filter((f) => !f.required).map((f) => f.name);
+      const issues = blankGivenIssues(input, optional);
+      if (issues.length > 0) throw new ValidationError(issues, { actionId: action.id, actionLabel: action.label });
+    }
+    return parseInput(action.schema, input, action.id, action.label);
   }
 
   /** The last check before sending: the request stays on the base URL (see outsideBase). */

@@ -31,13 +31,23 @@ function isEmpty(value: unknown): boolean {
 /**
  * Builds an action's input from host values by field name. Empty values of optional fields are left out
  * (hosts show every field, and an empty optional field means "not given"); empty required fields stay, so
- * that validation names them.
+ * that validation names them. For a destructive action, an optional field the user did set (`isSet`: an
+ * added n8n Additional Field, an expression, a Node-RED source other than the default, a msg property that
+ * is there) stays even when it resolves empty, so that the core refuses it instead of taking it as "not
+ * given" (which can mean "delete").
  */
-export function buildInput(action: AnyAction, valueOf: (fieldName: string) => unknown): Record<string, unknown> {
+export function buildInput(
+  action: AnyAction,
+  valueOf: (fieldName: string) => unknown,
+  isSet?: (fieldName: string) => boolean,
+): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   for (const field of action.fields) {
     const value = valueOf(field.name);
-    if (!field.required && isEmpty(value)) continue;
+    if (!field.required && isEmpty(value)) {
+      if (action.destructive && isSet?.(field.name)) input[field.name] = value;
+      continue;
+    }
     if (value !== undefined) input[field.name] = value;
   }
   return input;

@@ -36,7 +36,7 @@ export type { UndiciTransportOptions } from './undiciTransport';
 export type * from './types';
 export { buildInput, describeError, pickerOptions, resourceLabels } from './hosts';
 export type { PickerOption } from './hosts';
-export { AUTH_TEST_EVENT, eventName, handleWebhook, hasSecret, parseEventFilter, SECRET_HEADER, SECRET_QUERY_PARAMETER } from './webhook';
+export { AUTH_TEST_EVENT, eventName, handleWebhook, hasSecret, isBlankSecret, parseEventFilter, SECRET_HEADER, SECRET_QUERY_PARAMETER } from './webhook';
 export type { WebhookDecision, WebhookOptions, WebhookRequest } from './webhook';
 export { runInOrder } from './pool';
 export { pagedItems, runAction } from './paging';

@@ -149,7 +149,10 @@ export function emailList() {
 export function flag() {
   return z.preprocess(
     (v) => (v === 'true' ? true : v === 'false' ? false : v),
-    z.boolean({ error: (issue) => `must be true or false, not ${describe(issue.input)}` }),
+    z.boolean({
+      error: (issue) =>
+        issue.input === undefined || issue.input === null ? 'is required: true or false' : `must be true or false, not ${describe(issue.input)}`,
+    }),
   );
 }
 
@@ -198,6 +201,34 @@ export function toIssues(error: z.ZodError): FieldIssue[] {
       continue;
     }
     issues.push({ field, message: issue.message });
+  }
+  return issues;
+}
+
+function blank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * For a destructive action, an optional field that is present in the input but empty (`""`, blanks, `null`,
+ * `undefined`: a missing msg leaf, an unset environment variable, an expression on an item without the
+ * property) is an error, never "not given": leaving it out can change what is removed (Delete Order Access
+ * without Active removes the access and its progress). Only a field that is absent is not given.
+ */
+export function blankGivenIssues(input: unknown, optionalFields: readonly string[]): FieldIssue[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return [];
+  const issues: FieldIssue[] = [];
+  for (const name of optionalFields) {
+    if (!Object.prototype.hasOwnProperty.call(input, name)) continue;
+    const value = (input as Record<string, unknown>)[name];
+    if (!blank(value)) continue;
+    const got = value === undefined ? 'undefined' : value === null ? 'null' : JSON.stringify(value);
+    issues.push({
+      field: name,
+      message:
+        `is set but empty (${got}); this action deletes data, so an empty value is not taken as "not given". ` +
+        'Give it a value, or remove the field from the node (or the input) to leave it out',
+    });
   }
   return issues;
 }

@@ -21,7 +21,11 @@ export interface WebhookRequest {
 }
 
 export interface WebhookOptions {
-  /** When set, requests without this secret (query `secret` or header `X-Memberspot-Secret`) are refused. */
+  /**
+   * When set (any string), requests without this secret (query `secret` or header `X-Memberspot-Secret`)
+   * are refused; a blank one (`""`, `"   "`, `"\n"`) refuses every request. `undefined`: no secret is checked
+   * (hosts pass it only when the user set none, and show that).
+   */
   secret?: string;
   /** When non-empty, only these event names start a workflow/flow. */
   events?: string[];
@@ -70,12 +74,22 @@ export function parseEventFilter(value: unknown): string[] {
 }
 
 /**
- * Whether a request carries the secret (query `secret` or the secret header); true when no secret is set.
- * Needs no body, so a host can refuse a caller before reading one.
+ * Whether a secret setting is blank: set, but empty or only whitespace. Such a secret refuses every request
+ * (it is a mistake, never "no secret"); hosts show it.
  */
-export function hasSecret(request: Pick<WebhookRequest, 'query' | 'headers'>, secret: string | undefined): boolean {
-  const expected = secret?.trim();
-  if (!expected) return true;
+export function isBlankSecret(secret: string | undefined | null): boolean {
+  return typeof secret === 'string' && secret.trim() === '';
+}
+
+/**
+ * Whether a request carries the secret (query `secret` or the secret header); true when no secret is set
+ * (`undefined`), false for every request when the secret is blank. Needs no body, so a host can refuse a
+ * caller before reading one.
+ */
+export function hasSecret(request: Pick<WebhookRequest, 'query' | 'headers'>, secret: string | undefined | null): boolean {
+  if (secret === undefined || secret === null) return true;
+  const expected = secret.trim();
+  if (expected === '') return false;
   return sameSecret(firstString(request.query?.[SECRET_QUERY_PARAMETER]) ?? header(request.headers, SECRET_HEADER), expected);
 }
 

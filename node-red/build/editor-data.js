@@ -42,6 +42,8 @@ function defaults(core, fields) {
     // Paged lists (action.paging): every page instead of one; blank limit = no limit.
     `    ${fields.PAGING.returnAll}: { value: false }`,
     `    ${fields.PAGING.limit}: { value: '', validate: RED.validators.number(true) }`,
+    // "Run once per element of msg.payload": off for new nodes; a node saved without it keeps the old behaviour.
+    `    ${fields.BULK}: { value: false }`,
   ];
   return `{\n${props.join(',\n')},\n    }`;
 }

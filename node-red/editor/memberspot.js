@@ -106,6 +106,8 @@
         $('#node-input-' + name + 'Type').val(node[name + 'Type'] || FALLBACK);
         $('#node-input-' + name).typedInput({ default: field.types[0], types: typeDefs(field), typeField: '#node-input-' + name + 'Type' });
       });
+      // A node saved before the option existed ran every array payload once per element: it stays so.
+      if (node.bulk === undefined) $('#node-input-bulk').prop('checked', true);
       $('#node-input-returnAll').on('change', function () {
         $('.memberspot-paging-limit').toggle($(this).prop('checked'));
       });

@@ -70,10 +70,22 @@ export function actionInput(context: IExecuteFunctions, action: AnyAction, itemI
 	const fields = visibleFields(action);
 	const additional = fields.some(isAdditional) ? (context.getNodeParameter(ADDITIONAL_FIELDS, itemIndex, {}) as IDataObject) : {};
 	const byName = new Map(fields.map((f) => [f.name, f]));
-	return buildInput(action, (name) => {
-		const field = byName.get(name);
-		return field ? fieldValue(context, field, itemIndex, additional) : undefined;
-	});
+	const parameters = context.getNode().parameters;
+	return buildInput(
+		action,
+		(name) => {
+			const field = byName.get(name);
+			return field ? fieldValue(context, field, itemIndex, additional) : undefined;
+		},
+		// Set by the user: an Additional Field that was added, or an expression (which may resolve empty).
+		(name) => {
+			const field = byName.get(name);
+			if (!field) return false;
+			if (isAdditional(field)) return Object.prototype.hasOwnProperty.call(additional, name);
+			const raw = parameters[name];
+			return typeof raw === 'string' && raw.startsWith('=');
+		},
+	);
 }
 
 function toJson(entry: unknown): IDataObject {

@@ -6,25 +6,30 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
-import { handleWebhook, parseEventFilter } from '../../shared';
+import { handleWebhook, isBlankSecret, parseEventFilter } from '../../shared';
 
 /** The optional credential holding the secret (credentials/MemberflowMemberspotWebhookSecretApi.credentials.ts). */
 export const WEBHOOK_SECRET_TYPE = 'memberflowMemberspotWebhookSecretApi';
 
 /**
- * The secret requests must carry: from the credential when the node has one; else from the `secret`
- * parameter, which version 1 nodes showed and saved in the workflow (still read, so that their webhooks
- * stay protected; version 2 no longer shows it).
+ * The secret requests must carry: from the credential when the node has one (a blank one refuses every
+ * request: the core's hasSecret); else from the `secret` parameter, which version 1 nodes showed and saved
+ * in the workflow (still read, so that their webhooks stay protected; version 2 no longer shows it). An empty
+ * parameter means no secret (undefined); one of only blanks or line breaks refuses every request.
  */
-async function secretOf(context: IWebhookFunctions): Promise<string> {
+async function secretOf(context: IWebhookFunctions): Promise<string | undefined> {
 	if (context.getNode().credentials?.[WEBHOOK_SECRET_TYPE]) {
 		// A credential that is set but cannot be read throws: n8n answers 500 and starts nothing.
 		const credential = await context.getCredentials(WEBHOOK_SECRET_TYPE);
-		const secret = typeof credential.secret === 'string' ? credential.secret : '';
-		if (secret !== '') return secret;
+		return typeof credential.secret === 'string' ? credential.secret : '';
 	}
-	return String(context.getNodeParameter('secret', '') ?? '');
+	const parameter = context.getNodeParameter('secret', '');
+	const text = typeof parameter === 'string' ? parameter : String(parameter ?? '');
+	return text === '' ? undefined : text;
 }
+
+/** Nodes already warned about (once per process): a trigger without a secret starts for every caller. */
+const warnedOpen = new Set<string>();
 
 /**
  * Starts a workflow when Memberspot posts to this node's webhook URL. The decision (validation request,
@@ -65,6 +70,22 @@ export class MemberspotTrigger implements INodeType {
 				default: '',
 			},
 			{
+				displayName:
+					'No secret: without a Memberspot Webhook Secret credential, anyone who learns this URL can start the workflow. Attach one (Credential to connect with) and add <code>?secret=…</code> to the URL in Memberspot. A credential whose secret is blank refuses every request.',
+				name: 'noSecretNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { '@version': [2] } },
+			},
+			{
+				displayName:
+					'No secret: anyone who learns this URL can start the workflow. Set a Secret below (or attach a Memberspot Webhook Secret credential) and add <code>?secret=…</code> to the URL in Memberspot.',
+				name: 'noSecretParameterNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { '@version': [1], secret: [''] } },
+			},
+			{
 				displayName: 'Events',
 				name: 'events',
 				type: 'string',
@@ -90,6 +111,13 @@ export class MemberspotTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const secret = await secretOf(this);
+		const node = this.getNode();
+		if (isBlankSecret(secret)) {
+			this.logger.warn(`Memberspot Trigger "${node.name}": the webhook secret is blank, so every request is refused (401). Set a secret.`);
+		} else if (secret === undefined && !warnedOpen.has(node.id)) {
+			warnedOpen.add(node.id);
+			this.logger.warn(`Memberspot Trigger "${node.name}" has no secret: every caller who knows its URL starts the workflow. Attach a Memberspot Webhook Secret credential.`);
+		}
 		const events = parseEventFilter(this.getNodeParameter('events', ''));
 		const body = this.getBodyData();
 		const decision = handleWebhook(

@@ -4,6 +4,7 @@
  * node using one account node that points at the sandbox (or the real school), and the shop node one
  * Digistore24 config node whose IPN passphrase (made up per run) goes in as its credential.
  */
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -34,7 +35,7 @@ function tabLabel(name) {
  * One example as a tab. Its own account node is dropped: the Memberspot nodes use the shared one.
  * `offerId` replaces the offer the grant node hands out (for a real school, whose offers differ).
  */
-function exampleAsTab(name, { offerId, onlyPurchases } = {}) {
+function exampleAsTab(name, { offerId, onlyPurchases, pathSuffix } = {}) {
   const tabId = `demo-${name}`;
   const nodes = readExample(name).filter((node) => node.type !== 'memberspot-config' && node.type !== 'memberspot-shop-config');
   const placed = nodes.map((node) => {
@@ -43,7 +44,11 @@ function exampleAsTab(name, { offerId, onlyPurchases } = {}) {
     if (copy.type === 'memberspot-shop') copy.config = SHOP_ID;
     // Against a real school only purchases start the flow: the other branches revoke and delete.
     if (onlyPurchases && copy.type === 'memberspot-shop') copy.events = 'purchase';
+    // A webhook without a secret accepts every caller (and says so in the log): the demo's get a random one.
+    if (copy.type === 'memberspot-webhook') copy.credentials = { secret: crypto.randomBytes(18).toString('base64url') };
     if (offerId && copy.type === 'memberspot' && copy.action === 'grantAccess') copy.accessId = offerId;
+    if (pathSuffix && copy.type === 'http in') copy.url = `${copy.url}-${pathSuffix}`;
+    if (pathSuffix && copy.type === 'memberspot-shop') copy.path = `${copy.path}-${pathSuffix}`;
     return copy;
   });
   return [{ id: tabId, type: 'tab', label: tabLabel(name) }, ...placed];
@@ -52,18 +57,22 @@ function exampleAsTab(name, { offerId, onlyPurchases } = {}) {
 /**
  * The flows to deploy. The key goes in as the account node's credential: Node-RED keeps it in its
  * encrypted credentials file, never in flows.json or the editor.
- * @param {{ baseUrl: string, apiKey: string, accountName: string, passphrase: string, onlyGrant?: boolean, offerId?: string }} options
+ * `randomPaths`: every endpoint path (http in, memberspot shop) gets a random suffix (a real school kept
+ * running: a page that guesses /shop cannot reach it).
+ * @param {{ baseUrl: string, apiKey: string, accountName: string, passphrase: string, onlyGrant?: boolean, offerId?: string, randomPaths?: boolean }} options
  */
-function demoFlows({ baseUrl, apiKey, accountName, passphrase, onlyGrant = false, offerId }) {
+function demoFlows({ baseUrl, apiKey, accountName, passphrase, onlyGrant = false, offerId, randomPaths = false }) {
   const names = onlyGrant ? [GRANT_EXAMPLE] : exampleNames();
   const account = { id: ACCOUNT_ID, type: 'memberspot-config', name: accountName, baseUrl, requestsPerSecond: 4, credentials: { apiKey } };
   const shop = { id: SHOP_ID, type: 'memberspot-shop-config', name: 'Digistore24 (demo)', shop: 'digistore24', credentials: { secret: passphrase } };
-  return [account, shop, ...names.flatMap((name) => exampleAsTab(name, { offerId, onlyPurchases: onlyGrant }))];
+  const pathSuffix = randomPaths ? crypto.randomBytes(12).toString('hex') : undefined;
+  return [account, shop, ...names.flatMap((name) => exampleAsTab(name, { offerId, onlyPurchases: onlyGrant, pathSuffix }))];
 }
 
-/** The shop example's notification path (e.g. /shop), read from the example itself. */
-function purchasePath() {
-  const shopNode = readExample(GRANT_EXAMPLE).find((node) => node.type === 'memberspot-shop');
+/** The shop example's notification path (e.g. /shop): in `flows` when given, else in the example itself. */
+function purchasePath(flows) {
+  const nodes = flows ? flows.filter((node) => node.z === `demo-${GRANT_EXAMPLE}`) : readExample(GRANT_EXAMPLE);
+  const shopNode = nodes.find((node) => node.type === 'memberspot-shop');
   return shopNode.path;
 }
 

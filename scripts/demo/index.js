@@ -8,7 +8,8 @@
  * 2. Starts Node-RED with this package and its example flows, all pointed at that account.
  * 3. Sends a signed Digistore24 purchase notification to the "shop to Memberspot" flow and prints what
  *    happened.
- * 4. Leaves the Node-RED editor running until Ctrl-C (or exits right away with --once).
+ * 4. Leaves the Node-RED editor running until Ctrl-C (or exits right away with --once, the default with a
+ *    real school; --keep keeps it running there too, with an editor login and a random purchase path).
  *
  * Everything it starts is stopped on the way out: Node-RED, the sandbox, the temporary directory.
  */
@@ -122,11 +123,12 @@ function summary({ account, target, nodeRed, flowCount }) {
 }
 
 /** What to try while the editor is open. No ready-made purchase against a real school: that would grant real access. */
-function nextSteps({ target, account, purchaseUrl, editorUrl, shops, passphrase }) {
+function nextSteps({ target, account, purchaseUrl, editorUrl, shops, passphrase, login }) {
   if (target.kind === 'real') {
     return [
-      `Open ${editorUrl} to see the flow.`,
-      `While this runs, every purchase notification signed with this run's IPN passphrase grants ${account.offerId} in your school (only this machine can reach ${purchaseUrl}).`,
+      `Open ${editorUrl} to see the flow. Editor login (shown only now): ${login.username} / ${login.password}`,
+      `While this runs, every purchase notification signed with this run's IPN passphrase grants ${account.offerId} in your school (only this machine can reach ${purchaseUrl};`,
+      '  the path is random for this run). Stop it with Ctrl-C when you are done.',
     ];
   }
   const another = signedBody(shops, purchaseNotification({ email: 'max@example.com', firstName: 'Max', lastName: 'Muster' }, 'DS24-1002'), passphrase);
@@ -158,12 +160,16 @@ async function main() {
   try {
     say(target.kind === 'sandbox' ? 'Starting a Memberspot sandbox and Node-RED…' : 'Starting Node-RED…');
     const account = await openAccount(target, build.sandbox);
-    const nodeRed = await startNodeRed({ port: options.port, redact });
+    // A real school kept running: an editor login and a Host header check (see node-red.js).
+    const secure = target.kind === 'real' && !options.once;
+    const nodeRed = await startNodeRed({ port: options.port, redact, secure });
     await onExit(() => nodeRed.stop());
 
     // The shop node's IPN passphrase, made up for this run (the Digistore24 config node's credential).
     const passphrase = randomBytes(18).toString('base64url');
-    const flows = demoFlows({ baseUrl: account.baseUrl, apiKey: account.apiKey, accountName: account.name, passphrase, onlyGrant: account.onlyGrant, offerId: account.offerId });
+    const randomPaths = secure;
+    const flows = demoFlows({ baseUrl: account.baseUrl, apiKey: account.apiKey, accountName: account.name, passphrase, onlyGrant: account.onlyGrant, offerId: account.offerId, randomPaths });
+    const purchaseUrl = `${nodeRed.url}${purchasePath(flows)}`;
     await nodeRed.deploy(flows);
     const flowCount = account.onlyGrant ? 1 : exampleNames().length;
     say(...summary({ account, target, nodeRed, flowCount }), '');
@@ -171,7 +177,7 @@ async function main() {
     const client = build.core.createClient({ baseUrl: account.baseUrl, apiKey: account.apiKey });
     await onExit(() => client.close());
     const report = await runScenario({
-      purchaseUrl: `${nodeRed.url}${purchasePath()}`,
+      purchaseUrl,
       client,
       buyer: account.buyer,
       orderId: account.orderId,
@@ -187,7 +193,7 @@ async function main() {
       say('Done: the purchase went through the flow and the access was granted.');
       return;
     }
-    say(...nextSteps({ target, account, purchaseUrl: `${nodeRed.url}${purchasePath()}`, editorUrl: nodeRed.url, shops: build.shops, passphrase }), '', 'Press Ctrl-C to stop.');
+    say(...nextSteps({ target, account, purchaseUrl, editorUrl: nodeRed.url, shops: build.shops, passphrase, login: nodeRed.login }), '', 'Press Ctrl-C to stop.');
     await nodeRed.exited;
     // Reached only when Node-RED ends by itself (Ctrl-C exits from the signal handler).
     if (!shuttingDown) throw new Error(`Node-RED stopped unexpectedly. Its log:\n${nodeRed.log()}`);

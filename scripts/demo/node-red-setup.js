@@ -42,11 +42,12 @@ function freePort() {
 
 /**
  * Node-RED's user dir: package.json (named `projectName`), the package linked in, settings.js with
- * BASE_SETTINGS and `settings` over them. Returns the settings file.
+ * BASE_SETTINGS and `settings` over them, then `extraSource` (JavaScript that may set more of
+ * `module.exports`, e.g. middleware functions). Returns the settings file.
  * @param {string} userDir
- * @param {{ projectName: string, settings?: Record<string, unknown> }} options
+ * @param {{ projectName: string, settings?: Record<string, unknown>, extraSource?: string }} options
  */
-function prepareUserDir(userDir, { projectName, settings = {} }) {
+function prepareUserDir(userDir, { projectName, settings = {}, extraSource = '' }) {
   const [scope, name] = PACKAGE_NAME.split('/');
   fs.mkdirSync(path.join(userDir, 'node_modules', scope), { recursive: true });
   fs.symlinkSync(ROOT, path.join(userDir, 'node_modules', scope, name), 'dir');
@@ -55,7 +56,7 @@ function prepareUserDir(userDir, { projectName, settings = {} }) {
     JSON.stringify({ name: projectName, private: true, dependencies: { [PACKAGE_NAME]: `file:${ROOT}` } }, null, 2),
   );
   const settingsFile = path.join(userDir, 'settings.js');
-  fs.writeFileSync(settingsFile, `module.exports = ${JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2)};\n`);
+  fs.writeFileSync(settingsFile, `module.exports = ${JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2)};\n${extraSource}`);
   return settingsFile;
 }
 

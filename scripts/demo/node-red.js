@@ -1,5 +1,5 @@
 'use strict';
-/* global fetch, setTimeout, clearTimeout -- Node's built-ins (the repo's eslint globals list only the CommonJS ones) */
+/* global fetch, setTimeout, clearTimeout, URLSearchParams -- Node's built-ins (the repo's eslint globals list only the CommonJS ones) */
 /**
  * A real Node-RED (the devDependency) in a temporary user dir, with this package linked into its
  * node_modules the way `npm install` in ~/.node-red would put it (node-red-setup.js, shared with the
@@ -16,16 +16,41 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** bcryptjs, which Node-RED itself uses for adminAuth passwords (a dependency of the node-red devDependency). */
+function bcrypt() {
+  return require(require.resolve('bcryptjs', { paths: [path.dirname(require.resolve('node-red/package.json'))] }));
+}
+
 /**
- * Starts Node-RED and resolves once its editor answers.
- * @param {{ port?: number, redact?: (text: string) => string }} options
+ * Settings source that answers only requests whose Host header names this editor (127.0.0.1 or localhost
+ * on its port): a page that rebinds its own DNS name to 127.0.0.1 gets 421, not the admin API.
  */
-async function startNodeRed({ port, redact = (text) => text } = {}) {
+function hostCheckSource(port) {
+  const allowed = JSON.stringify([`127.0.0.1:${port}`, `localhost:${port}`]);
+  return `const allowedHosts = new Set(${allowed});
+function hostCheck(req, res, next) {
+  if (allowedHosts.has(String(req.headers.host || '').toLowerCase())) return next();
+  res.status(421).send('This Node-RED answers only http://127.0.0.1:${port}');
+}
+module.exports.httpAdminMiddleware = hostCheck;
+module.exports.httpNodeMiddleware = hostCheck;
+`;
+}
+
+/**
+ * Starts Node-RED and resolves once its editor answers. `secure` (a real school kept running): an editor
+ * login (adminAuth, user `admin` with a random password, in `nodeRed.login`), and a Host header check.
+ * @param {{ port?: number, redact?: (text: string) => string, secure?: boolean }} options
+ */
+async function startNodeRed({ port, redact = (text) => text, secure = false } = {}) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'memberspot-demo-'));
-  // No login: the editor listens on 127.0.0.1 only, so only this machine reaches it.
-  const settingsFile = prepareUserDir(userDir, { projectName: 'memberspot-demo', settings: { credentialSecret: crypto.randomBytes(16).toString('hex') } });
   const listenPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${listenPort}`;
+  // The editor listens on 127.0.0.1 only. Against the sandbox it has no login; against a real school it has one.
+  const login = secure ? { username: 'admin', password: crypto.randomBytes(12).toString('base64url') } : undefined;
+  const settings = { credentialSecret: crypto.randomBytes(16).toString('hex') };
+  if (login) settings.adminAuth = { type: 'credentials', users: [{ username: login.username, password: bcrypt().hashSync(login.password, 8), permissions: '*' }] };
+  const settingsFile = prepareUserDir(userDir, { projectName: 'memberspot-demo', settings, extraSource: secure ? hostCheckSource(listenPort) : '' });
 
   let output = '';
   const guard = path.join(__dirname, 'orphan-guard.js');
@@ -39,11 +64,13 @@ async function startNodeRed({ port, redact = (text) => text } = {}) {
   const nodeRed = {
     url,
     userDir,
+    /** The editor login when `secure`: { username, password }. */
+    login,
     /** Resolves when the Node-RED process has ended, for whatever reason. */
     exited,
     /** Everything Node-RED printed, with secrets taken out. */
     log: () => redact(output),
-    deploy: (flows) => deploy(nodeRed, flows, () => output),
+    deploy: (flows) => deploy(nodeRed, flows, () => output, login),
     /** Stops Node-RED (Ctrl-C, then a hard kill after 10 s) and removes the user dir. Safe to call twice. */
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
@@ -72,7 +99,7 @@ async function waitUntilUp(url, child, log) {
       throw new Error(`Node-RED stopped while starting. Its log:\n${log()}`);
     }
     try {
-      if ((await fetch(`${url}/settings`)).ok) return;
+      if ((await fetch(`${url}/auth/login`)).ok) return;
     } catch {
       // not listening yet
     }
@@ -82,13 +109,14 @@ async function waitUntilUp(url, child, log) {
 }
 
 /** Replaces all flows through the admin API and waits until Node-RED has started them. */
-async function deploy(nodeRed, flows, rawOutput) {
+async function deploy(nodeRed, flows, rawOutput, login) {
   const startedCount = () => rawOutput().split('Started flows').length;
   const before = startedCount();
   const logBefore = rawOutput().length;
+  const auth = login ? { authorization: `Bearer ${await token(nodeRed.url, login)}` } : {};
   const response = await fetch(`${nodeRed.url}/flows`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
+    headers: { 'content-type': 'application/json', 'Node-RED-Deployment-Type': 'full', ...auth },
     body: JSON.stringify(flows),
   });
   if (!response.ok) throw new Error(`Node-RED did not accept the flows (${response.status}): ${await response.text()}`);
@@ -100,6 +128,17 @@ async function deploy(nodeRed, flows, rawOutput) {
   // Node-RED logs what went wrong while starting the flows (e.g. a node type it could not load): fail on it.
   const problems = rawOutput().slice(logBefore).split('\n').filter((line) => /\[(error|warn)\]/.test(line));
   if (problems.length) throw new Error(`Node-RED reported problems with the flows:\n${nodeRed.log().slice(-4000)}`);
+}
+
+/** An admin API token for the editor login (Node-RED's password grant, as the editor's login form uses it). */
+async function token(url, { username, password }) {
+  const response = await fetch(`${url}/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username, password }).toString(),
+  });
+  if (!response.ok) throw new Error(`Node-RED refused the demo's own login (${response.status})`);
+  return (await response.json()).access_token;
 }
 
 module.exports = { startNodeRed, freePort };

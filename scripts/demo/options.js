@@ -2,7 +2,8 @@
 /**
  * What the demo runs against and how: read from the command line and the environment.
  *
- *   --once          run the scenario, print the result and exit (what CI runs)
+ *   --once          run the scenario, print the result and exit (what CI runs; the default with a real school)
+ *   --keep          keep Node-RED running after the scenario, also with a real school
  *   --port N        the Node-RED editor's port (or PORT=N); a free port otherwise
  *   --help
  *
@@ -11,12 +12,15 @@
  * MEMBERSPOT_DEMO_EMAIL (who gets access) and MEMBERSPOT_DEMO_OFFER (which offer) and refuses without them.
  */
 
-const HELP = `Usage: npm start [-- --once] [--port N]
+const HELP = `Usage: npm start [-- --once | --keep] [--port N]
 
 Starts a local Memberspot sandbox and Node-RED with this package's example flows, reports a shop
 purchase (a signed Digistore24 IPN) to the "shop to Memberspot" flow, and shows what happened.
 
-  --once       run the scenario once and exit (exit code 0 when it worked)
+  --once       run the scenario once and exit (exit code 0 when it worked); the default with
+               MEMBERSPOT_API_KEY (a real school)
+  --keep       keep Node-RED running until Ctrl-C, also with a real school (then with an editor
+               login whose password is printed once, a Host header check and a random purchase path)
   --port N     the Node-RED editor's port (default: PORT, or a free port)
 
 To use your real Memberspot school instead of the sandbox (this grants a real access):
@@ -30,10 +34,11 @@ const REAL_SCHOOL_URL = 'https://api.memberspot.de';
 class UsageError extends Error {}
 
 function parseArgs(argv) {
-  const args = { once: false, help: false, port: undefined };
+  const args = { once: false, keep: false, help: false, port: undefined };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--once') args.once = true;
+    else if (arg === '--keep') args.keep = true;
     else if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--port') args.port = argv[++i];
     else if (arg.startsWith('--port=')) args.port = arg.slice('--port='.length);
@@ -71,11 +76,14 @@ function pickTarget(env) {
 
 function readOptions(argv = process.argv.slice(2), env = process.env) {
   const args = parseArgs(argv);
+  if (args.once && args.keep) throw new UsageError('--once and --keep exclude each other. Try: npm start -- --help');
+  const target = pickTarget(env);
   return {
-    once: args.once,
+    // With a real school, Node-RED does not stay up unless asked to (--keep).
+    once: args.once || (target.kind === 'real' && !args.keep),
     help: args.help,
     port: parsePort(args.port ?? env.PORT),
-    target: pickTarget(env),
+    target,
   };
 }
 

@@ -20,7 +20,7 @@ export const deleteOrderAccess = defineAction({
         'ENDGÜLTIG: Entfernt den Zugang, der mit einer Bestellnummer vergeben wurde, samt Fortschritt (z. B. bei einer Rücklastschrift). Lässt sich nicht rückgängig machen.',
       fields: {
         orderId: { label: 'Bestellnummer', help: 'Die Bestellnummer des Shops, wie sie beim Vergeben des Zugangs gespeichert wurde (z. B. von Digistore24, Stripe oder CopeCart)' },
-        active: { label: 'Aktiv', help: 'Das optionale Feld aus Make: wenn gesetzt, wird der Zugang der Bestellung auf diesen Zustand gesetzt, statt ihn zu entfernen' },
+        active: { label: 'Aktiv', help: 'Das optionale Feld aus Make: wenn gesetzt, wird der Zugang der Bestellung auf diesen Zustand gesetzt, statt ihn zu entfernen (gesetzt, aber leer ist ein Fehler). Für neue Abläufe: Bestellstatus setzen' },
       },
     },
   },
@@ -31,7 +31,7 @@ export const deleteOrderAccess = defineAction({
       label: 'Active',
       type: 'boolean',
       required: false,
-      description: "Make's optional field: when set, the order's access is set to this state instead of being removed",
+      description: "Make's optional field: when set, the order's access is set to this state instead of being removed (an Active that is set but empty is an error). For new workflows use Set Order State",
       advanced: true,
     },
   ],

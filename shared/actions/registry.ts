@@ -17,8 +17,9 @@ import { revokeAccess } from './revokeAccess';
 import { revokeOrderAccess } from './revokeOrderAccess';
 import { setCustomProperties } from './setCustomProperties';
 import { setOfferExpiration } from './setOfferExpiration';
+import { setOrderState } from './setOrderState';
 
 /** Every action definition, by export name (the order hosts use comes from each action's `position`). */
-export const definitions = { apiCall, deleteAccess, deleteOrderAccess, deleteUsers, enableChapterAccess, findUserByEmail, getCourseProgress, getExamResults, getLoginToken, grantAccess, listCourseProgress, listCustomProperties, listOffers, listUsers, revokeAccess, revokeOrderAccess, setCustomProperties, setOfferExpiration };
+export const definitions = { apiCall, deleteAccess, deleteOrderAccess, deleteUsers, enableChapterAccess, findUserByEmail, getCourseProgress, getExamResults, getLoginToken, grantAccess, listCourseProgress, listCustomProperties, listOffers, listUsers, revokeAccess, revokeOrderAccess, setCustomProperties, setOfferExpiration, setOrderState };
 
-export { apiCall, deleteAccess, deleteOrderAccess, deleteUsers, enableChapterAccess, findUserByEmail, getCourseProgress, getExamResults, getLoginToken, grantAccess, listCourseProgress, listCustomProperties, listOffers, listUsers, revokeAccess, revokeOrderAccess, setCustomProperties, setOfferExpiration };
+export { apiCall, deleteAccess, deleteOrderAccess, deleteUsers, enableChapterAccess, findUserByEmail, getCourseProgress, getExamResults, getLoginToken, grantAccess, listCourseProgress, listCustomProperties, listOffers, listUsers, revokeAccess, revokeOrderAccess, setCustomProperties, setOfferExpiration, setOrderState };

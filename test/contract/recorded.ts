@@ -6,6 +6,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { RequestLogEntry } from '../../sandbox';
 
+/** Actions added after 0.1.0: the 0.1.0 fixtures cannot have them (each has its own tests). */
+export const ADDED_AFTER_0_1_0: readonly string[] = ['setOrderState'];
+
 export interface SentRequest {
   method: string;
   path: string;

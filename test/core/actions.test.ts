@@ -16,14 +16,14 @@ function lastRequest() {
 
 describe('the registry', () => {
   const ids = [
-    'grantAccess', 'revokeAccess', 'deleteAccess', 'revokeOrderAccess', 'deleteOrderAccess', 'deleteUsers',
+    'grantAccess', 'revokeAccess', 'deleteAccess', 'revokeOrderAccess', 'setOrderState', 'deleteOrderAccess', 'deleteUsers',
     'setCustomProperties', 'apiCall', 'listUsers', 'findUserByEmail', 'getLoginToken', 'setOfferExpiration',
     'listCourseProgress', 'getCourseProgress', 'listOffers', 'enableChapterAccess', 'listCustomProperties', 'getExamResults',
   ];
 
-  it('has exactly the 18 actions of the contract', () => {
+  it('has exactly the 19 actions of the contract', () => {
     expect(Object.keys(actions).sort()).toEqual([...ids].sort());
-    expect(actionList).toHaveLength(18);
+    expect(actionList).toHaveLength(19);
     expect(isActionId('grantAccess')).toBe(true);
     expect(isActionId('toString')).toBe(false);
   });
@@ -123,6 +123,36 @@ describe('on the wire', () => {
     expect(JSON.stringify(user.offers)).not.toContain('off_basic');
   });
 
+  it.each([[''], ['  '], [null], [undefined]])('deleteOrderAccess with an Active given but empty (%p) is refused, nothing sent', async (active) => {
+    const client = env.client();
+    await client.execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-78' });
+    const before = env.requests().length;
+    await expect(client.execute('deleteOrderAccess', { orderId: 'CC-78', active })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: [expect.objectContaining({ field: 'active', message: expect.stringMatching(/is set but empty/) })],
+    });
+    expect(() => client.validate('deleteOrderAccess', { orderId: 'CC-78', active })).toThrow(/active/);
+    expect(env.requests()).toHaveLength(before);
+    expect(env.sandbox.state.userByEmail('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-78', active: true })]);
+  });
+
+  it('setOrderState sends orderId and the required active, and keeps the access', async () => {
+    const client = env.client();
+    await client.execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-80' });
+    const result = await client.execute('setOrderState', { orderId: 'CC-80', active: 'false' });
+    expect(lastRequest()).toMatchObject({ method: 'POST', path: '/v1/users/set-order-state', body: { orderId: 'CC-80', active: false } });
+    expect(result).toMatchObject({ success: true, orderId: 'CC-80', active: false });
+    expect(env.sandbox.state.userByEmail('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-80', active: false })]);
+    const before = env.requests().length;
+    for (const active of [undefined, null, '', ' ']) {
+      await expect(client.execute('setOrderState', { orderId: 'CC-80', active })).rejects.toMatchObject({
+        code: 'VALIDATION', issues: [expect.objectContaining({ field: 'active' })],
+      });
+    }
+    await expect(client.execute('setOrderState', { orderId: 'CC-80' })).rejects.toMatchObject({ issues: [{ field: 'active', message: 'is required: true or false' }] });
+    expect(env.requests()).toHaveLength(before);
+  });
+
   it('deleteOrderAccess takes a numeric order id as text', async () => {
     const client = env.client();
     await client.execute('grantAccess', { email: 'num@example.com', accessId: 'off_basic', orderId: 123456 });
@@ -134,8 +164,32 @@ describe('on the wire', () => {
     const client = env.client();
     const result = await client.execute('deleteUsers', { emails: 'max.mueller@example.com, nobody@example.com' });
     expect(lastRequest()).toMatchObject({ method: 'DELETE', path: '/v1/users/delete-users', body: { emails: ['max.mueller@example.com', 'nobody@example.com'] } });
-    expect(result).toMatchObject({ success: true, emails: ['max.mueller@example.com', 'nobody@example.com'] });
+    // Memberspot deleted one of the two: the result says so.
+    expect(result).toMatchObject({ success: false, deleted: 1, emails: ['max.mueller@example.com', 'nobody@example.com'], response: { deleted: 1 } });
     await expect(client.execute('findUserByEmail', { email: 'max.mueller@example.com' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('deleteUsers reports what Memberspot said: a look-alike address (Cyrillic а) deletes nobody and is not a success', async () => {
+    const client = env.client();
+    const result = await client.execute('deleteUsers', { emails: ['\u0430nna.schmidt@example.com'] });
+    expect(result).toMatchObject({ success: false, deleted: 0 });
+    expect(env.sandbox.state.userByEmail('anna.schmidt@example.com')).toBeDefined();
+    const all = await client.execute('deleteUsers', { emails: ['anna.schmidt@example.com', 'max.mueller@example.com'] });
+    expect(all).toMatchObject({ success: true, deleted: 2 });
+  });
+
+  it('deleteUsers with maxEmails: more addresses are refused naming emails, nothing sent', async () => {
+    const client = env.client();
+    const before = env.requests().length;
+    await expect(client.execute('deleteUsers', { emails: 'anna.schmidt@example.com, max.mueller@example.com', maxEmails: 1 })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      issues: [{ field: 'emails', message: expect.stringMatching(/has 2 addresses, more than the maximum of 1/) }],
+    });
+    await expect(client.execute('deleteUsers', { emails: ['anna.schmidt@example.com'], maxEmails: '' })).rejects.toMatchObject({ issues: [expect.objectContaining({ field: 'maxEmails' })] });
+    expect(env.requests()).toHaveLength(before);
+    expect(env.sandbox.state.userByEmail('max.mueller@example.com')).toBeDefined();
+    await client.execute('deleteUsers', { emails: ['max.mueller@example.com'], maxEmails: 1 });
+    expect(lastRequest().body).toEqual({ emails: ['max.mueller@example.com'] });
   });
 
   it('setCustomProperties sends propertyId/value pairs with values as text', async () => {

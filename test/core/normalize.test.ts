@@ -31,3 +31,26 @@ it('grantAccess finds the uid at the top or under user', () => {
   expect(actions.grantAccess.normalize({ user: { uid: 'u8' } }, input, ctx).uid).toBe('u8');
   expect(actions.grantAccess.normalize('', input, ctx).uid).toBeNull();
 });
+
+describe('Delete Users reports what Memberspot said', () => {
+  const emails = ['anna@example.com', 'max@example.com'];
+  const normalize = (body: unknown) => actions.deleteUsers.normalize(body, { emails }, { status: 200, headers: {} });
+
+  it('an answer that does not say how many were deleted: success and deleted are null, never true', () => {
+    for (const body of [undefined, '', {}, { message: 'ok' }, { deleted: 'yes' }, { deleted: -1 }]) {
+      expect(normalize(body)).toMatchObject({ success: null, deleted: null, emails });
+    }
+  });
+
+  it('a count, or a list of deleted users: the number, success only for every address, and who was not deleted', () => {
+    expect(normalize({ deleted: 2 })).toMatchObject({ success: true, deleted: 2 });
+    expect(normalize({ deletedCount: 1 })).toMatchObject({ success: false, deleted: 1 });
+    expect(normalize({ count: 0 })).toMatchObject({ success: false, deleted: 0 });
+    expect(normalize({ deleted: ['Anna@example.com'] })).toMatchObject({ success: false, deleted: 1, deletedEmails: ['Anna@example.com'], notDeleted: ['max@example.com'] });
+    expect(normalize({ users: [{ email: 'anna@example.com', uid: 'u1' }, { email: 'max@example.com', uid: 'u2' }] })).toMatchObject({ success: true, deleted: 2, notDeleted: [] });
+    // A list of uids: counted, but no addresses to compare.
+    const uids = normalize({ deleted: ['u1'] });
+    expect(uids).toMatchObject({ success: false, deleted: 1 });
+    expect(uids).not.toHaveProperty('notDeleted');
+  });
+});

@@ -1,4 +1,4 @@
-import { handleWebhook, parseEventFilter, eventName } from '../../shared';
+import { handleWebhook, hasSecret, isBlankSecret, parseEventFilter, eventName } from '../../shared';
 
 describe('handleWebhook', () => {
   it("answers Memberspot's auth_test with 200 and starts nothing", () => {
@@ -31,8 +31,19 @@ describe('handleWebhook', () => {
     expect(handleWebhook({ body: { event: 'x' }, query: { secret } }, { secret })).toMatchObject({ kind: 'event' });
     expect(handleWebhook({ body: { event: 'x' }, headers: { 'X-Memberspot-Secret': secret } }, { secret })).toMatchObject({ kind: 'event' });
     expect(handleWebhook({ body: { event: 'x' }, query: { secret: [secret] } }, { secret })).toMatchObject({ kind: 'event' });
-    // A blank secret setting means no secret.
-    expect(handleWebhook({ body: { event: 'x' } }, { secret: '  ' })).toMatchObject({ kind: 'event' });
+    // No secret set (undefined): no check.
+    expect(handleWebhook({ body: { event: 'x' } }, {})).toMatchObject({ kind: 'event' });
+  });
+
+  it.each([[''], ['   '], ['\n'], ['\t \r\n']])('a blank secret (%j) refuses every request, also one that sends the same blank', (secret) => {
+    for (const request of [{}, { query: { secret } }, { query: { secret: '' } }, { headers: { 'X-Memberspot-Secret': secret } }, { query: { secret: 'anything' } }]) {
+      expect(handleWebhook({ body: { event: 'x' }, ...request }, { secret })).toMatchObject({ kind: 'unauthorized', status: 401 });
+      expect(handleWebhook({ body: { event: 'auth_test' }, ...request }, { secret })).toMatchObject({ kind: 'unauthorized' });
+      expect(hasSecret(request, secret)).toBe(false);
+    }
+    expect(isBlankSecret(secret)).toBe(true);
+    expect(isBlankSecret(undefined)).toBe(false);
+    expect(isBlankSecret('s')).toBe(false);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox';
@@ -79,6 +80,21 @@ function groupAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/** The status of a request with a foreign Host header (DNS rebinding), sent with node:http (fetch sets Host itself). */
+function statusWithHost(url: string, host: string, token?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const headers: Record<string, string> = { host };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'GET', headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function expectNothingLeftBehind(run: Run): Promise<void> {
@@ -187,6 +203,55 @@ describe('with MEMBERSPOT_API_KEY, MEMBERSPOT_BASE_URL, email and offer (a sandb
     expect(run.output).not.toContain(key);
     expect(run.code).toBe(0);
     expect(school.state.userByEmail('owner@example.com')?.offers).toEqual([expect.objectContaining({ offerId: 'off_premium', active: true })]);
+    await expectNothingLeftBehind(run);
+  });
+
+  it('runs once by default: without --once it still exits after the scenario, leaving no open Node-RED', async () => {
+    const run = startDemo([], env(key));
+    await run.done;
+    expect(run.output).toContain('Done:');
+    expect(run.output).not.toContain('Press Ctrl-C to stop.');
+    expect(run.code).toBe(0);
+    await expectNothingLeftBehind(run);
+  });
+
+  it('--keep: stays up with a random purchase path; the fixed /shop/purchase grants nothing', async () => {
+    const run = startDemo(['--keep'], env(key));
+    await run.waitFor('Press Ctrl-C to stop.');
+    const purchaseUrl = run.output.match(/every POST to (http:\/\/127\.0\.0\.1:\d+\/\S+) grants/)?.[1] as string;
+    expect(purchaseUrl).toMatch(/\/shop\/purchase-[0-9a-f]{24}$/);
+    // The editor has a login (its password printed once) and answers only its own Host.
+    const [, editor, user, password] = run.output.match(/Open (http:\/\/127\.0\.0\.1:\d+) to see the flow\. Editor login \(shown only now\): (\S+) \/ (\S+)/) ?? [];
+    expect((await fetch(`${editor}/flows`)).status).toBe(401);
+    const login = await fetch(`${editor}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: 'node-red-admin', grant_type: 'password', scope: '*', username: user, password }).toString(),
+    });
+    expect(login.status).toBe(200);
+    const token = ((await login.json()) as { access_token: string }).access_token;
+    expect((await fetch(`${editor}/flows`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(await statusWithHost(`${editor}/flows`, 'rebound.attacker.example', token)).toBe(421);
+    expect(await statusWithHost(purchaseUrl, 'rebound.attacker.example')).toBe(421);
+    expect(run.output.split(password)).toHaveLength(2);
+    const guessed = await fetch(purchaseUrl.replace(/-[0-9a-f]{24}$/, ''), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'attacker@example.com', first_name: 'A', last_name: 'B', order_id: 'X-1' }),
+    });
+    expect(guessed.status).toBe(404);
+    expect(school.state.userByEmail('attacker@example.com')).toBeUndefined();
+    process.kill(run.pid, 'SIGINT');
+    await run.done;
+    expect(run.code).toBe(0);
+    await expectNothingLeftBehind(run);
+  });
+
+  it('--once and --keep together are a usage error', async () => {
+    const run = startDemo(['--once', '--keep'], env(key));
+    await run.done;
+    expect(run.code).toBe(2);
+    expect(run.output).toContain('--once and --keep exclude each other');
     await expectNothingLeftBehind(run);
   });
 

@@ -30,7 +30,7 @@ describe('the OpenAPI diff', () => {
     const report = parseReport(run);
 
     expect(named(report, 'differs')).toEqual([]);
-    expect(named(report, 'holds')).toHaveLength(17);
+    expect(named(report, 'holds')).toHaveLength(18);
     expect(detailOf(report, 'openapi', 'Document')).toMatch(/the file given with --spec/);
     expect(detailOf(report, 'connection', 'Key')).toMatch(/MEMBERSPOT_API_KEY is not set/);
     expect(sandbox.requests).toEqual([]);

@@ -78,3 +78,35 @@ describe('Redactor (the second line of defence)', () => {
     expect(short.text('the key works: k')).toBe('the key works: <API key>');
   });
 });
+
+describe('an answer keyed by uid', () => {
+  // Firebase-style uids, one with digits, one letters only.
+  const UIDS = ['Xk3jd9FhQ2bT7pLmN0qRsUvWxYz1', 'aBcDeFgHiJkLmNoPqRsTuVwXyZab', ...Array.from({ length: 8 }, (_, i) => `Qm${i}Zr8LkP2vNw4TsY6bHc1Jd0Fg`)];
+
+  it('shows at most a few keys in the JSON report, and replaces the id-like ones', async () => {
+    const { startServer } = await import('../helpers/httpServer');
+    const keyed = Object.fromEntries(UIDS.map((uid) => [uid, { active: true }]));
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(keyed));
+    });
+    try {
+      const run = await doctor(['--json'], { MEMBERSPOT_API_KEY: KEY, MEMBERSPOT_BASE_URL: server.url });
+      const report = parseReport(run);
+      expect(server.requests.length).toBeGreaterThan(0);
+      for (const uid of UIDS) expect(run.stdout).not.toContain(uid);
+      const lists = report.checks.flatMap((check) => check.detail.match(/\{ [^{}]+ \}/g) ?? []);
+      expect(lists.length).toBeGreaterThan(0);
+      for (const list of lists) expect(list.split(', ').length).toBeLessThanOrEqual(6);
+      expect(lists).toContain('{ <id>, <id>, <id>, <id>, <id>, … 5 more }');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('idLike: field names stay, ids go', async () => {
+    const { idLike } = await import('../../doctor/report');
+    for (const name of ['data', 'nextPage', 'next_page', 'first_name', 'address2', 'customProperties', 'lastLoadedId', 'statusCode']) expect(idLike(name)).toBe(false);
+    for (const id of [...UIDS, '550e8400-e29b-41d4-a716-446655440000', 'deadbeefcafe1234', 'mVzQwPbHtRkLsNyJ']) expect(idLike(id)).toBe(true);
+  });
+});

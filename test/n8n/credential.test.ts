@@ -58,6 +58,18 @@ describe('the Test button', () => {
     expect(says[404]).toMatch(/No Memberspot API at this base URL \(404\)/);
   });
 
+  it.each(['http://[::ffff:127.0.0.1]:PORT', 'http://0.0.0.0:PORT', 'http://192.168.1.10:PORT', 'ftp://127.0.0.1:PORT', 'not a url'])(
+    'sends nothing for a base URL the core refuses (%s), and says why',
+    async (template) => {
+      const baseUrl = template.replace('PORT', String(new URL(env.sandbox.url).port));
+      const result = await testCredential({ apiKey: API_KEY, baseUrl });
+      expect(result.status).toBe('Error');
+      expect(result.message).toMatch(/Base URL .*(https:\/\/|not a URL).*Nothing was sent/);
+      expect(result.message).not.toContain(API_KEY);
+      expect(env.requests()).toEqual([]);
+    },
+  );
+
   it('passes with a good key, sending one request with the key', async () => {
     await expect(testCredential({ apiKey: API_KEY, baseUrl: env.sandbox.url })).resolves.toEqual({ status: 'OK', message: 'Connection successful!' });
     expect(env.requests()).toEqual([expect.objectContaining({ method: 'GET', path: '/v1/offers', auth: 'valid' })]);

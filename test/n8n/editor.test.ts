@@ -71,12 +71,18 @@ describe('the node description, built from the registry', () => {
 });
 
 describe('the credential', () => {
-  it('has the key as a password, the base URL and the rate, and sends the key as X-API-KEY', () => {
+  it('has the key as a password, the base URL and the rate, and sends the key as X-API-KEY', async () => {
     const byName = Object.fromEntries(credential.properties.map((p) => [p.name, p]));
     expect(byName.apiKey.typeOptions).toMatchObject({ password: true });
     expect(byName.baseUrl.default).toBe('https://api.memberspot.de');
     expect(byName.requestsPerSecond.default).toBe(4);
-    expect(credential.authenticate).toEqual({ type: 'generic', properties: { headers: { 'X-API-KEY': '={{$credentials.apiKey}}' } } });
+    const authenticate = credential.authenticate as unknown as (c: Record<string, unknown>, o: Record<string, unknown>) => Promise<Record<string, unknown>>;
+    await expect(authenticate({ apiKey: 'k-1', baseUrl: 'https://api.memberspot.de' }, { url: '/v1/offers', headers: { Accept: 'application/json' } })).resolves.toEqual({
+      url: '/v1/offers',
+      headers: { Accept: 'application/json', 'X-API-KEY': 'k-1' },
+    });
+    // A base URL the core refuses gets no key: the request fails before it is sent.
+    await expect(authenticate({ apiKey: 'k-1', baseUrl: 'http://0.0.0.0:5678' }, { url: '/v1/offers' })).rejects.toThrow(/must start with https:\/\/ for 0\.0\.0\.0/);
   });
 
   it('Test passes with the right key (GET /v1/offers)', async () => {

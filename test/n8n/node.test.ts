@@ -83,6 +83,35 @@ describe('every operation, through the engine', () => {
     expect(user('lena.fischer@example.com')?.offers).toEqual([]);
   });
 
+  it('Order Access → Delete Order Access with an Active expression that resolves empty is refused, nothing sent', async () => {
+    const params = { resource: 'order', operation: 'delete', orderId: 'DS24-1001', additionalFields: { active: '={{ $json.active }}' } };
+    const result = await run(params, [{}, { active: '' }, { active: null }], { continueOnFail: true });
+    expect(result.error).toBeUndefined();
+    const out = result.output('Memberspot');
+    expect(out).toHaveLength(3);
+    for (const item of out) {
+      expect(item.json).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ field: 'active', message: expect.stringMatching(/is set but empty/) })] });
+    }
+    expect(env.requests()).toHaveLength(0);
+    expect(user('lena.fischer@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-1001' })]);
+  });
+
+  it('Order Access → Delete Order Access with Active false sets the state', async () => {
+    const [out] = await ok({ resource: 'order', operation: 'delete', orderId: 'DS24-1001', additionalFields: { active: '={{ $json.active }}' } }, [{ active: false }]);
+    expect(out).toMatchObject({ success: true, orderId: 'DS24-1001', active: false });
+    expect(user('lena.fischer@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-1001', active: false })]);
+  });
+
+  it('Order Access → Set Order State with Active from an expression; empty is refused', async () => {
+    const params = { resource: 'order', operation: 'setState', orderId: 'DS24-1001', active: '={{ $json.active }}' };
+    const result = await run(params, [{ active: false }, {}], { continueOnFail: true });
+    const out = result.output('Memberspot');
+    expect(out[0].json).toMatchObject({ success: true, orderId: 'DS24-1001', active: false });
+    expect(out[1].json).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ field: 'active' })] });
+    expect(env.requests()).toHaveLength(1);
+    expect(user('lena.fischer@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-1001', active: false })]);
+  });
+
   it('User → Find User by Email', async () => {
     const [out] = await ok({ resource: 'user', operation: 'findByEmail', email: 'max.mueller@example.com' });
     expect(out).toMatchObject({ email: 'max.mueller@example.com', uid: user('max.mueller@example.com')?.uid });
@@ -97,10 +126,25 @@ describe('every operation, through the engine', () => {
 
   it('User → Delete Users (comma-separated emails)', async () => {
     const [out] = await ok({ resource: 'user', operation: 'delete', emails: 'tom.weber@example.com, julia.becker@example.com' });
-    expect(out).toMatchObject({ success: true, emails: ['tom.weber@example.com', 'julia.becker@example.com'] });
+    expect(out).toMatchObject({ success: true, deleted: 2, emails: ['tom.weber@example.com', 'julia.becker@example.com'] });
     expect(user('tom.weber@example.com')).toBeUndefined();
     expect(user('julia.becker@example.com')).toBeUndefined();
     expect(user('anna.schmidt@example.com')).toBeDefined();
+  });
+
+  it('User → Delete Users reports what Memberspot said, and Max Addresses refuses a longer list', async () => {
+    const [lookalike] = await ok({ resource: 'user', operation: 'delete', emails: '\u0430nna.schmidt@example.com' });
+    expect(lookalike).toMatchObject({ success: false, deleted: 0 });
+    expect(user('anna.schmidt@example.com')).toBeDefined();
+    env.sandbox.clearLog();
+    const params = { resource: 'user', operation: 'delete', emails: '={{ $json.emails }}', additionalFields: { maxEmails: 1 } };
+    const result = await run(params, [{ emails: 'anna.schmidt@example.com, max.mueller@example.com' }, { emails: 'tom.weber@example.com' }], { continueOnFail: true });
+    const out = result.output('Memberspot');
+    expect(out[0].json).toMatchObject({ code: 'VALIDATION', issues: [expect.objectContaining({ field: 'emails', message: expect.stringMatching(/more than the maximum of 1/) })] });
+    expect(out[1].json).toMatchObject({ success: true, deleted: 1 });
+    expect(env.requests()).toHaveLength(1);
+    expect(user('anna.schmidt@example.com')).toBeDefined();
+    expect(user('max.mueller@example.com')).toBeDefined();
   });
 
   it('Custom Property → Set Custom Property Values (picked property + value pairs)', async () => {

@@ -92,6 +92,34 @@ describe('Memberspot Trigger', () => {
     expect((await callTrigger({}, { body: { event: 'member.added' } }, { typeVersion: 2 })).result.workflowData).toHaveLength(1);
   });
 
+  it.each([[''], ['   '], ['\n']])('a Webhook Secret credential whose secret is blank (%j) refuses every request with 401, starting nothing', async (blank) => {
+    for (const typeVersion of [1, 2]) {
+      for (const request of [{}, { query: { secret: blank } }, { query: { secret: '' } }, { headers: { 'x-memberspot-secret': blank } }, { query: { secret: 'x' } }]) {
+        for (const body of [{ event: 'member.added' }, { event: 'auth_test' }]) {
+          // Also a version 1 node whose Secret parameter is set: the attached credential decides.
+          const { result, status } = await callTrigger({ secret: 'from-parameter' }, { body, ...request }, { typeVersion, secretCredential: blank });
+          expect(status).toBe(401);
+          expect(result.workflowData).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  it.each([['   '], ['\n']])('a version 1 Secret parameter of only blanks (%j) refuses every request', async (blank) => {
+    for (const request of [{}, { query: { secret: blank } }, { query: { secret: 'x' } }]) {
+      const { result, status } = await callTrigger({ secret: blank }, { body: { event: 'member.added' }, ...request });
+      expect(status).toBe(401);
+      expect(result.workflowData).toBeUndefined();
+    }
+  });
+
+  it('a trigger without a secret says so: a notice on the node (both versions)', () => {
+    const type = packageNodeTypes.find((t) => t.description.name === 'memberspotTrigger') as INodeType;
+    const notices = type.description.properties.filter((p) => p.type === 'notice' && /^No secret/.test(p.displayName));
+    expect(notices.map((p) => p.displayOptions?.show)).toEqual([{ '@version': [2] }, { '@version': [1], secret: [''] }]);
+    expect(notices[0].displayName).toMatch(/anyone who learns this URL can start the workflow.*blank refuses every request/);
+  });
+
   it('a version 1 node that also gets the credential checks the credential’s secret', async () => {
     const settings = { typeVersion: 1, secretCredential: 'from-credential' };
     expect((await callTrigger({ secret: 'from-parameter' }, { body: { event: 'member.added' }, query: { secret: 'from-parameter' } }, settings)).status).toBe(401);

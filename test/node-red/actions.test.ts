@@ -92,6 +92,34 @@ describe('every action of the registry', () => {
     expect(user('order@example.com')?.offers).toEqual([]);
   });
 
+  it.each([
+    ['a missing msg leaf', typed('active', 'msg', 'order.active'), { order: {} }],
+    ['msg.active empty text', {}, { active: '' }],
+    ['msg.active null', {}, { active: null }],
+    ['an unset env var', typed('active', 'env', 'MEMBERSPOT_TEST_UNSET_ACTIVE'), {}],
+  ])('deleteOrderAccess with an Active that resolves empty (%s) goes to Catch, nothing sent', async (_what, props, msg) => {
+    await env.client().execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-79' });
+    const before = env.requests().length;
+    await load(actionFlow(env.sandbox.url, 'deleteOrderAccess', { ...str('orderId', 'CC-79'), ...props }));
+    const result = remember(await run(msg as Msg));
+    expect(result.out).toBeUndefined();
+    expect(JSON.stringify(result.caught?.error)).toMatch(/active.*is set but empty/);
+    expect(env.requests()).toHaveLength(before);
+    expect(user('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-79', active: true })]);
+  });
+
+  it('setOrderState sets the order state from msg.active, and refuses a message without it', async () => {
+    covered.add('setOrderState');
+    await env.client().execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-81' });
+    const out = await runAction('setOrderState', {}, { orderId: 'CC-81', active: false });
+    expect(out.payload).toMatchObject({ success: true, orderId: 'CC-81', active: false });
+    expect(user('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-81', active: false })]);
+    const before = env.requests().length;
+    const refused = remember(await run({ orderId: 'CC-81' }));
+    expect(JSON.stringify(refused.caught?.error)).toMatch(/active.*is required/);
+    expect(env.requests()).toHaveLength(before);
+  });
+
   it('findUserByEmail, listUsers, getLoginToken read users', async () => {
     covered.add('findUserByEmail');
     covered.add('listUsers');
@@ -108,8 +136,21 @@ describe('every action of the registry', () => {
 
   it('deleteUsers takes a JSON list', async () => {
     covered.add('deleteUsers');
-    await runAction('deleteUsers', { ...typed('emails', 'json', '["max.mueller@example.com"]') });
+    const out = await runAction('deleteUsers', { ...typed('emails', 'json', '["max.mueller@example.com"]') });
+    expect(out.payload).toMatchObject({ success: true, deleted: 1 });
     expect(user('max.mueller@example.com')).toBeUndefined();
+  });
+
+  it('deleteUsers reports a look-alike address as deleting nobody, and Max Addresses refuses a longer list', async () => {
+    const lookalike = await runAction('deleteUsers', {}, { emails: '\u0430nna.schmidt@example.com' });
+    expect(lookalike.payload).toMatchObject({ success: false, deleted: 0 });
+    await helper.unload();
+    const before = env.requests().length;
+    await load(actionFlow(env.sandbox.url, 'deleteUsers', { ...typed('maxEmails', 'num', '1') }));
+    const refused = remember(await run({ emails: [ANNA, 'tom.weber@example.com'] }));
+    expect(JSON.stringify(refused.caught?.error)).toMatch(/emails.*more than the maximum of 1/);
+    expect(env.requests()).toHaveLength(before);
+    expect(user(ANNA)).toBeDefined();
   });
 
   it('setCustomProperties and listCustomProperties', async () => {
@@ -287,7 +328,7 @@ describe('status', () => {
 });
 
 describe('bulk', () => {
-  it('runs every element, one result per element, a bad element does not stop the others', async () => {
+  it('runs every element, one result per element; a bad element does not stop the others but sends the message to Catch', async () => {
     await load(actionFlow(env.sandbox.url, 'grantAccess', { ...str('accessId', 'off_basic') }));
     const list = statuses();
     const result = remember(
@@ -296,12 +337,15 @@ describe('bulk', () => {
         topic: 'bulk',
       }),
     );
-    const payload = result.out?.payload as Array<Record<string, unknown>>;
+    // A failed element fails the message (done(err)): a Catch node can answer the shop 500, so it sends again.
+    expect(result.out).toBeUndefined();
+    expect(result.caught?.error).toMatchObject({ code: 'BULK_FAILED', message: expect.stringMatching(/^1 of 3 elements of msg.payload failed \(first: element 1: .*email/) });
+    const payload = result.caught?.payload as Array<Record<string, unknown>>;
     expect(payload).toHaveLength(3);
     expect(payload[0]).toMatchObject({ ok: true, result: { email: 'b1@example.com', accessId: 'off_basic' } });
     expect(payload[1]).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringContaining('email') } });
     expect(payload[2]).toMatchObject({ ok: true, result: { email: 'b3@example.com' } });
-    expect(result.out?.topic).toBe('bulk');
+    expect(result.caught?.topic).toBe('bulk');
     expect(user('b3@example.com')?.firstname).toBe('Bea');
     await until(() => statusKey(list[list.length - 1]) === 'memberspot.status.bulkFailed', 'the final status');
     expect(list[list.length - 1]).toMatchObject({ fill: 'yellow', text: 'memberspot.status.bulkFailed' });
@@ -364,6 +408,83 @@ describe('bulk', () => {
     expect(env.requests()).toHaveLength(0);
   });
 });
+
+describe('bulk is a node option ("Run once per element of msg.payload")', () => {
+  const ORDERS = ['A-1001', 'A-1002', 'A-1003'];
+  async function customerWithOrders() {
+    for (const [i, orderId] of ORDERS.entries()) {
+      await env.client().execute('grantAccess', { email: 'kunde@example.com', accessId: ['off_basic', 'off_premium', 'off_coaching'][i], orderId });
+    }
+    env.sandbox.clearLog();
+  }
+  const orderList = () => ORDERS.map((orderId) => ({ orderId, status: 'paid' }));
+
+  it('off (a new node): an array payload is not split; msg.orderId is the one order deleted', async () => {
+    await customerWithOrders();
+    const result = remember(await runActionResult('deleteOrderAccess', { bulk: false }, { orderId: 'A-1003', payload: orderList() }));
+    expect(result.out?.payload).toMatchObject({ success: true, orderId: 'A-1003', deleted: true });
+    expect(env.requests().map((r) => r.body)).toEqual([{ orderId: 'A-1003' }]);
+    expect(user('kunde@example.com')?.offers.map((o) => o.orderId).sort()).toEqual(['A-1001', 'A-1002']);
+  });
+
+  it.each([
+    ['on', { bulk: true }],
+    ['saved without the option (0.1.0)', {}],
+  ])('%s: a msg.orderId beside an array payload is refused, naming the conflict; nothing is sent', async (_what, props) => {
+    await customerWithOrders();
+    const result = remember(await runActionResult('deleteOrderAccess', props, { orderId: 'A-1003', payload: orderList() }));
+    expect(result.out).toBeUndefined();
+    expect(result.caught?.error).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/msg\.orderId.*is set beside an array msg\.payload.*Run once per element/) });
+    expect(env.requests()).toEqual([]);
+    expect(user('kunde@example.com')?.offers).toHaveLength(3);
+  });
+
+  it('on: a msg.email beside a query result in msg.payload is refused (Delete Access would act on other members)', async () => {
+    const result = remember(
+      await runActionResult('deleteAccess', { bulk: true, ...str('accessId', 'off_premium') }, { email: 'leaver@example.com', payload: [{ email: ANNA }, { email: 'max.mueller@example.com' }] }),
+    );
+    expect(result.caught?.error).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/msg\.email.*is set beside an array msg\.payload/) });
+    expect(env.requests()).toEqual([]);
+    expect(user(ANNA)?.offers.some((o) => o.offerId === 'off_premium')).toBe(true);
+  });
+
+  it('on: the elements run once each when no msg.<field> conflicts', async () => {
+    await customerWithOrders();
+    const result = remember(await runActionResult('deleteOrderAccess', { bulk: true }, { payload: orderList().slice(0, 2) }));
+    expect((result.out?.payload as Array<{ ok: boolean }>).map((r) => r.ok)).toEqual([true, true]);
+    expect(env.requests().map((r) => (r.body as { orderId: string }).orderId).sort()).toEqual(['A-1001', 'A-1002']);
+  });
+});
+
+describe('writes for the same order keep their order across retries', () => {
+  it('two messages for one order, the first answered 503: its retry lands before the second, the last word wins', async () => {
+    await env.client().execute('grantAccess', { email: 'order@example.com', accessId: 'off_basic', orderId: 'CC-91' });
+    env.sandbox.clearLog();
+    env.sandbox.script({ status: 503 });
+    await load(actionFlow(env.sandbox.url, 'setOrderState', {}));
+    const outs: Msg[] = [];
+    node('out').on('input', ((m: Msg) => outs.push(m)) as never);
+    node('n1').receive({ orderId: 'CC-91', active: false });
+    node('n1').receive({ orderId: 'CC-91', active: true });
+    await until(() => outs.length === 2, 'two results');
+    expect(sent('/v1/users/set-order-state').map((r) => [r.status, (r.body as { active: boolean }).active])).toEqual([
+      [503, false],
+      [expect.any(Number), false],
+      [expect.any(Number), true],
+    ]);
+    expect(user('order@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'CC-91', active: true })]);
+  });
+});
+
+function sent(path: string) {
+  return env.requests().filter((r) => r.path === path);
+}
+
+async function runActionResult(action: string, props: Record<string, unknown>, msg: Msg) {
+  env.sandbox.clearLog();
+  await load(actionFlow(env.sandbox.url, action, props));
+  return run(msg);
+}
 
 describe('input that cannot be read', () => {
   it('a msg path whose parent is missing names the field and the path; nothing is sent', async () => {

@@ -120,6 +120,57 @@ it("answers Memberspot's auth_test with 200 and sends no message", async () => {
   expect(list.map((m) => m.topic)).toEqual(['after']);
 });
 
+/** The statuses node `id` has shown since the flow was loaded (also those set in its constructor). */
+function shownStatuses(id: string): Array<{ fill?: string; text?: string }> {
+  const spy = helper.getNode(id).status as unknown as { getCalls(): Array<{ thisValue: { id: string }; args: Array<{ fill?: string; text?: string }> }> };
+  return spy.getCalls().filter((c) => c.thisValue.id === id).map((c) => c.args[0]);
+}
+
+it.each([['   '], ['\n'], [' \t\r\n ']])('a secret of only blanks (%j) refuses every request with 401, shows it in red and warns', async (blank) => {
+  await load(flow(), { w1: { secret: blank } }, [webhookWithServer]);
+  const list = messages();
+  for (const path of ['/memberspot-test', `/memberspot-test?secret=${encodeURIComponent(blank)}`, '/memberspot-test?secret=', '/memberspot-test?secret=x']) {
+    expect((await post(path, { event: 'member.added' })).status).toBe(401);
+    expect((await post(path, { event: 'auth_test' })).status).toBe(401);
+  }
+  expect((await post('/memberspot-test', { event: 'member.added' }, { 'X-Memberspot-Secret': blank.trim() || ' ' })).status).toBe(401);
+  expect(list).toEqual([]);
+  expect(shownStatuses('w1')[0]).toMatchObject({ fill: 'red', text: '/memberspot-test · memberspot-webhook.status.blankSecret' });
+  // The test runtime has no message catalogue: the keys stand for the texts (checked in both locales below).
+  expect(logs.text()).toContain('memberspot-webhook.warn.blankSecret');
+});
+
+it('without a secret: accepts callers, but shows a yellow status and logs a warning on deploy', async () => {
+  const before = logs.entries.length;
+  await load(flow(), {}, [webhookWithServer]);
+  const warnings = logs.entries.slice(before).filter((e) => e.level === 30 && String(e.msg).includes('memberspot-webhook.warn.noSecret'));
+  expect(warnings).toHaveLength(1);
+  expect(shownStatuses('w1')[0]).toMatchObject({ fill: 'yellow', text: '/memberspot-test · memberspot-webhook.status.noSecret' });
+  const arrived = next();
+  expect((await post('/memberspot-test', { event: 'member.added' })).status).toBe(200);
+  await arrived;
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(shownStatuses('w1').at(-1)).toMatchObject({ fill: 'yellow', text: 'memberspot-webhook.status.received · memberspot-webhook.status.noSecret' });
+});
+
+it('the secret texts exist in English and German', () => {
+  for (const locale of ['en-US', 'de']) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const texts = require(`../../node-red/locales/${locale}/memberspot-webhook.json`)['memberspot-webhook'];
+    expect(texts.status.noSecret).toMatch(/\S/);
+    expect(texts.status.blankSecret).toMatch(/401/);
+    expect(texts.warn.noSecret).toContain('__path__');
+    expect(texts.warn.blankSecret).toContain('__path__');
+  }
+});
+
+it('with a secret: a grey status and no warning', async () => {
+  const before = logs.entries.length;
+  await load(flow(), { w1: { secret: 's3cret-value' } }, [webhookWithServer]);
+  expect(logs.entries.slice(before).filter((e) => /secret/i.test(String(e.msg)))).toEqual([]);
+  expect(shownStatuses('w1')[0]).toMatchObject({ fill: 'grey', text: '/memberspot-test' });
+});
+
 it('refuses requests without the secret with 401 and no message; accepts it by query or header', async () => {
   await load(flow(), { w1: { secret: 's3cret-value' } }, [webhookWithServer]);
   const list = messages();

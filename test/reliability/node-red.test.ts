@@ -38,8 +38,11 @@ it('grants all 500 through 503s, resets, 429 bursts and latency beyond the timeo
 it('ends every element in one authentication error on a wrong key, one request each', async () => {
   await load(flow(), { cfg: { apiKey: 'wrong-key-0a1b2c3d4e' } });
   const list = inputs.slice(0, 50).map((input) => ({ ...input, email: `wrong-${input.email}` }));
-  const { out } = await run({ payload: list }, 'n1', 60_000);
-  const results = out?.payload as Array<{ ok: boolean; error?: { code: string; message: string } }>;
+  // Failed elements send the message to Catch (done(err)), with every element's result in msg.payload.
+  const { out, caught } = await run({ payload: list }, 'n1', 60_000);
+  expect(out).toBeUndefined();
+  expect(caught?.error).toMatchObject({ code: 'BULK_FAILED', message: expect.stringMatching(/^50 of 50 elements/) });
+  const results = caught?.payload as Array<{ ok: boolean; error?: { code: string; message: string } }>;
   expect(results).toHaveLength(50);
   expect(results.every((r) => !r.ok && r.error?.code === 'AUTHENTICATION')).toBe(true);
   expect(JSON.stringify(results)).not.toContain(API_KEY);
