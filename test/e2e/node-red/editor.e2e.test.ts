@@ -72,11 +72,13 @@ async function visibleFields(): Promise<string[]> {
 }
 
 it('has the Memberspot nodes in the palette', async () => {
-  for (const type of ['memberspot', 'memberspot-webhook']) {
+  for (const type of ['memberspot', 'memberspot-webhook', 'memberspot-shop']) {
     expect(await page.$(`.red-ui-palette-node[data-palette-type="${type}"]`)).not.toBeNull();
   }
   // Config nodes are not in the palette but are known to the editor.
-  expect(await page.evaluate(() => Boolean((window as unknown as { RED: { nodes: { getType(t: string): unknown } } }).RED.nodes.getType('memberspot-config')))).toBe(true);
+  for (const type of ['memberspot-config', 'memberspot-shop-config']) {
+    expect(await page.evaluate((t) => Boolean((window as unknown as { RED: { nodes: { getType(t: string): unknown } } }).RED.nodes.getType(t)), type)).toBe(true);
+  }
 });
 
 it("shows each action's fields, and only those", async () => {
