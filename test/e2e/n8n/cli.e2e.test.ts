@@ -16,6 +16,7 @@ import {
   runCli,
   setupOwner,
   startN8n,
+  waitForWebhook,
   TRIGGER_TYPE,
   VERSIONS,
   writeJson,
@@ -195,17 +196,10 @@ describe.each(VERSIONS)('n8n %s', (version) => {
     }
 
     n8n = await startN8n(version, home, port);
-    // n8n activates saved workflows after its editor is up: on a busy machine (seen with 2.41.1) their
-    // webhooks answer 404 for a while. Wait until both are registered (a POST without the secret then
+    // n8n registers the active workflows' webhooks after its editor is up (a POST without the secret then
     // answers 401 and starts nothing).
     for (const id of [HOOK_ID, HOOK_V2_ID]) {
-      const running = n8n;
-      await waitFor(
-        async () =>
-          (await fetch(`${running.url}/webhook/${id}/memberspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status !== 404,
-        60_000,
-        `n8n to register the webhook of the active workflow ${id}`,
-      );
+      await waitForWebhook(`${n8n.url}/webhook/${id}/memberspot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     }
     const hook = `${n8n.url}/webhook/${HOOK_ID}/memberspot?secret=${HOOK_SECRET}`;
     sandbox.clearLog();

@@ -132,6 +132,33 @@ export async function startN8n(version: string, home: N8nHome, port: number, tim
   throw new Error(`n8n ${version} did not start in ${timeoutMs} ms:\n${output}`);
 }
 
+/**
+ * Waits until n8n has registered an active workflow's webhook: n8n activates saved workflows after its
+ * editor is up, and on a busy machine (seen with 2.41.1) their webhooks answer 404 for a while after
+ * startN8n returned. `request` must be one the webhook answers without starting anything (a GET of a setup
+ * webhook, a POST without the secret).
+ */
+export async function waitForWebhook(url: string, request: RequestInit = { method: 'GET' }, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let status = 0;
+  while (Date.now() < deadline) {
+    status = (await fetch(url, request)).status;
+    if (status !== 404) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`n8n did not register the webhook ${url} within ${timeoutMs} ms (last answer ${status})`);
+}
+
+/** Waits until n8n's log matches `pattern` (e.g. an activation error), or throws with the log's tail. */
+export async function waitForOutput(n8n: RunningN8n, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (pattern.test(n8n.output())) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`n8n's log did not show ${pattern} within ${timeoutMs} ms:\n${n8n.output().slice(-2000)}`);
+}
+
 export function writeJson(dir: string, name: string, value: unknown): string {
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify(value, null, 2));

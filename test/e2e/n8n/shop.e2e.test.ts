@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { digistoreSignature } from '../../../shared/shops';
-import { freePort, makeHome, ROOT, runCli, startN8n, VERSIONS, writeJson, type N8nHome, type RunningN8n } from './helpers';
+import { freePort, makeHome, ROOT, runCli, startN8n, VERSIONS, waitForOutput, waitForWebhook, writeJson, type N8nHome, type RunningN8n } from './helpers';
 
 const API_KEY = 'e2e-shop-key-9a4c2e71';
 const PASSPHRASE = 'e2e-ds24-passphrase-n8n-5d2a';
@@ -71,6 +71,11 @@ describe.each(VERSIONS)('n8n %s: Shop Webhook Trigger', (version) => {
       expect((await runCli(version, ['update:workflow', `--id=${flow.id}`, '--active=true'], home.env)).code).toBe(0);
     }
     n8n = await startN8n(version, home, port);
+    // n8n activates saved workflows after its editor is up: wait for the two that must be active (their GET
+    // setup webhooks answer 200 once registered) and for the refused activation of the one without a passphrase.
+    await waitForWebhook(`${n8n.url}/webhook/${WORKFLOWS.digistore24.hook}/shop`);
+    await waitForWebhook(`${n8n.url}/webhook/${WORKFLOWS.stripe.hook}/shop`);
+    await waitForOutput(n8n, /No IPN passphrase is set/);
   }, 600_000);
 
   afterAll(async () => {
