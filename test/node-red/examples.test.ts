@@ -132,6 +132,12 @@ describe('CRM data to profile: only a caller with the secret header, answered wi
   });
 });
 
+it('GDPR deletion has no caller to check: it starts only from its inject node (no http in, no webhook node)', () => {
+  const types = example('gdpr-deletion.json').map((n) => n.type);
+  expect(types).toContain('inject');
+  expect(types.filter((t) => t === 'http in' || t.startsWith('memberspot-webhook') || t.startsWith('memberspot-shop'))).toEqual([]);
+});
+
 it('GDPR deletion deletes the users from the inject node', async () => {
   const file = 'gdpr-deletion.json';
   // The inject node's list is a placeholder: put in a seeded user, as for a real GDPR request.
