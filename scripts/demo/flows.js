@@ -49,9 +49,16 @@ function exampleAsTab(name, { offerId, onlyPurchases, pathSuffix } = {}) {
     if (offerId && copy.type === 'memberspot' && copy.action === 'grantAccess') copy.accessId = offerId;
     if (pathSuffix && copy.type === 'http in') copy.url = `${copy.url}-${pathSuffix}`;
     if (pathSuffix && copy.type === 'memberspot-shop') copy.path = `${copy.path}-${pathSuffix}`;
+    // The example answers a failed step with the fixed body "Error"; the demo is the caller itself and prints why.
+    if (name === GRANT_EXAMPLE && copy.type === 'change') copy.rules = copy.rules.map(withErrorMessage);
     return copy;
   });
   return [{ id: tabId, type: 'tab', label: tabLabel(name) }, ...placed];
+}
+
+/** A change rule that answers the fixed "Error" (beside statusCode 500) answers the error's message instead. */
+function withErrorMessage(rule) {
+  return rule.t === 'set' && rule.p === 'payload' && rule.tot === 'str' && rule.to === 'Error' ? { ...rule, to: 'error.message', tot: 'msg' } : rule;
 }
 
 /**

@@ -88,7 +88,7 @@ async function runScenario({ purchaseUrl, client, buyer, orderId, offerId, where
   const notification = purchaseNotification(buyer, orderId);
   const answer = await reportPurchase(purchaseUrl, signedBody(shops, notification, passphrase));
   if (answer.status !== 200 || answer.body !== 'OK') {
-    // The example's catch node answers 500 with the node's error: its message says what to do.
+    // The demo's copy of the example answers 500 with the node's error (the example itself: a fixed body): its message says what to do.
     throw new Error(`The flow answered the purchase with ${answer.status} instead of granting the access:\n  ${answer.body}`);
   }
   const { offerNames, user, why } = await readBack(client, buyer.email);

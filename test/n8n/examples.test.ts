@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { CREDENTIAL_TYPE, MEMBERSPOT, MEMBERSPOT_TRIGGER, nodeTypes, ROOT, runFrom, type WorkflowJson } from './helpers/engine';
+import { callWebhookNode, CREDENTIAL_TYPE, MEMBERSPOT, MEMBERSPOT_TRIGGER, nodeTypes, ROOT, runFrom, type WebhookCall, type WorkflowJson } from './helpers/engine';
 import { findAction } from '../../nodes/Memberspot/description';
 import { digistoreSignature } from '../../shared/shops';
 import { shopTrigger, SHOP_TRIGGER } from './helpers/shopTrigger';
@@ -103,14 +103,81 @@ describe('run against the sandbox', () => {
     expect(user('anna.schmidt@example.com')?.offers.find((o) => o.orderId === 'DS24-0815')).toBeUndefined();
   });
 
-  it('CRM data to profile', async () => {
-    await runExample('crm-to-profile');
+  /**
+   * A POST to an example's Webhook node (with its Header Auth, as n8n's Webhook node checks it), then the
+   * workflow it starts; the answer is what `Respond: When Last Node Finishes` sends: the last node's first item.
+   */
+  async function webhookExample(id: string, call: WebhookCall) {
+    const example = examples[id];
+    const hook = example.nodes[0];
+    const called = await callWebhookNode(example, hook.name, call);
+    if (!called.items) return { status: called.status, answer: called.sent };
+    const run = await runFrom(example, { apiKey: API_KEY, baseUrl: env.sandbox.url }, hook.name, called.items);
+    if (run.error) return { status: 500, answer: undefined, run };
+    const last = run.run.data.resultData.lastNodeExecuted as string;
+    return { status: 200, answer: run.output(last)[0]?.json, run };
+  }
+  const headerAuth = { name: 'X-Webhook-Secret', value: 'n8n-test-secret-7c1d' };
+
+  describe.each([
+    ['crm-to-profile', { email: 'max.mueller@example.com', phone: '+49 89 555 0101', company: 'Müller & Söhne GmbH' }],
+    ['gdpr-deletion', { email: 'tom.weber@example.com' }],
+  ])('%s: only a caller with the secret header, answered with a fixed body', (id, body) => {
+    it('uses the Webhook node\'s Header Auth, answers when the last node finished, and holds no secret', () => {
+      const hook = examples[id].nodes[0];
+      expect(hook.type).toBe('n8n-nodes-base.webhook');
+      expect(hook.parameters).toMatchObject({ authentication: 'headerAuth', responseMode: 'lastNode' });
+      expect(hook.credentials).toEqual({ httpHeaderAuth: { id: expect.any(String), name: expect.any(String) } });
+      expect(JSON.stringify(examples[id])).not.toContain(headerAuth.value);
+    });
+
+    it.each([
+      ['no header', {}],
+      ['a wrong header', { 'X-Webhook-Secret': 'guessed' }],
+      ['an empty header', { 'X-Webhook-Secret': '' }],
+      ['the secret in another header', { 'X-Secret': headerAuth.value }],
+    ])('with %s it answers 403 and calls nothing', async (_what, headers) => {
+      const before = JSON.stringify(env.sandbox.state.users);
+      expect(await webhookExample(id, { body, headers, headerAuth })).toEqual({ status: 403, answer: 'Authorization data is wrong!' });
+      expect(env.requests()).toEqual([]);
+      expect(JSON.stringify(env.sandbox.state.users)).toBe(before);
+    });
+
+    it.each([
+      ['no Header Auth credential', undefined],
+      ['a credential with an empty value', { name: 'X-Webhook-Secret', value: '' }],
+      ['a credential without a header name', { name: '', value: headerAuth.value }],
+    ])('with %s it refuses every caller with 500 and calls nothing', async (_what, credential) => {
+      for (const headers of [{}, { 'X-Webhook-Secret': '' }, { 'X-Webhook-Secret': headerAuth.value }] as Array<Record<string, string>>) {
+        expect(await webhookExample(id, { body, headers, headerAuth: credential })).toEqual({ status: 500, answer: 'No authentication data defined on node!' });
+      }
+      expect(env.requests()).toEqual([]);
+    });
+  });
+
+  it('CRM data to profile: with the right header it sets the properties and answers a fixed body, not Memberspot\'s', async () => {
+    const { status, answer } = await webhookExample('crm-to-profile', {
+      body: examples['crm-to-profile'].meta.samplePayload,
+      headers: { 'X-Webhook-Secret': headerAuth.value },
+      headerAuth,
+    });
+    expect({ status, answer }).toEqual({ status: 200, answer: { result: 'OK' } });
     expect(user('max.mueller@example.com')?.customProperties).toMatchObject({ cp_phone: '+49 89 555 0101', cp_company: 'Müller & Söhne GmbH' });
   });
 
-  it('GDPR deletion', async () => {
-    const result = await runExample('gdpr-deletion');
-    expect(result.output('Find User by Email')[0].json.email).toBe('tom.weber@example.com');
+  it('CRM data to profile: when Memberspot refuses, the run fails (n8n answers 500, the caller retries)', async () => {
+    const { status } = await webhookExample('crm-to-profile', { body: { email: 'not-an-email' }, headers: { 'X-Webhook-Secret': headerAuth.value }, headerAuth });
+    expect(status).toBe(500);
+  });
+
+  it('GDPR deletion: with the right header it deletes the member and answers a fixed body', async () => {
+    const { status, answer, run } = await webhookExample('gdpr-deletion', {
+      body: examples['gdpr-deletion'].meta.samplePayload,
+      headers: { 'X-Webhook-Secret': headerAuth.value },
+      headerAuth,
+    });
+    expect({ status, answer }).toEqual({ status: 200, answer: { result: 'OK' } });
+    expect(run?.output('Find User by Email')[0].json.email).toBe('tom.weber@example.com');
     expect(user('tom.weber@example.com')).toBeUndefined();
     expect(env.sandbox.state.users.length).toBeGreaterThan(0);
   });

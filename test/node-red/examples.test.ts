@@ -10,6 +10,7 @@ import { actionNode, catchNode, configNode, helper, nodeRedRequire, useNodeRed, 
 const core = [
   nodeRedRequire('@node-red/nodes/core/network/21-httpin.js'),
   nodeRedRequire('@node-red/nodes/core/function/15-change.js'),
+  nodeRedRequire('@node-red/nodes/core/function/10-switch.js'),
   nodeRedRequire('@node-red/nodes/core/common/20-inject.js'),
   nodeRedRequire('@node-red/nodes/core/common/21-debug.js'),
   nodeRedRequire('@node-red/nodes/core/common/90-comment.js'),
@@ -48,8 +49,8 @@ async function loadExample(file: string, change: (n: FlowNode) => FlowNode = (n)
   );
 }
 
-async function post(url: string, body: unknown) {
-  const response = await fetch(`${helper.url()}${url}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${helper.url()}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: response.status, text: await response.text() };
 }
 
@@ -68,15 +69,73 @@ it.each(files)('%s is an array with a Comment node, only core and Memberspot nod
   expect(text).not.toMatch(/apiKey|credentials/);
 });
 
-it('CRM data to profile sets the custom properties', async () => {
-  await loadExample('crm-data-to-profile.json');
-  const response = await post('/crm/contact', { email: 'anna.schmidt@example.com', phone: '+49 30 5555', company: 'Yoga GmbH' });
-  expect(response.status).toBe(200);
-  expect(env.sandbox.state.userByEmail('anna.schmidt@example.com')?.customProperties).toMatchObject({
-    cp_phone: '+49 30 5555',
-    cp_company: 'Yoga GmbH',
-    cp_source: 'CRM',
+describe('CRM data to profile: only a caller with the secret header, answered with a fixed body', () => {
+  const SECRET = 'crm-test-secret-3b9f';
+  const contact = { email: 'anna.schmidt@example.com', phone: '+49 30 5555', company: 'Yoga GmbH' };
+  const saved = process.env.CRM_WEBHOOK_SECRET;
+  beforeEach(() => {
+    process.env.CRM_WEBHOOK_SECRET = SECRET;
+    env.sandbox.clearLog();
   });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.CRM_WEBHOOK_SECRET;
+    else process.env.CRM_WEBHOOK_SECRET = saved;
+  });
+
+  it('the flow holds no secret', () => {
+    expect(JSON.stringify(example('crm-data-to-profile.json'))).not.toContain(SECRET);
+  });
+
+  it('with the right X-CRM-Secret it sets the custom properties and answers OK, not Memberspot\'s answer', async () => {
+    await loadExample('crm-data-to-profile.json');
+    const response = await post('/crm/contact', contact, { 'X-CRM-Secret': SECRET });
+    expect(response).toEqual({ status: 200, text: 'OK' });
+    expect(env.sandbox.state.userByEmail('anna.schmidt@example.com')?.customProperties).toMatchObject({
+      cp_phone: '+49 30 5555',
+      cp_company: 'Yoga GmbH',
+      cp_source: 'CRM',
+    });
+  });
+
+  it.each([
+    ['no header', {}],
+    ['a wrong header', { 'X-CRM-Secret': 'guessed' }],
+    ['an empty header', { 'X-CRM-Secret': '' }],
+    ['the secret in another header', { 'X-Secret': SECRET }],
+  ])('with %s it answers 401 and calls nothing', async (_what, headers) => {
+    await loadExample('crm-data-to-profile.json');
+    const before = structuredClone(env.sandbox.state.userByEmail('anna.schmidt@example.com')?.customProperties);
+    expect(await post('/crm/contact', contact, headers)).toEqual({ status: 401, text: 'Unauthorized' });
+    expect(env.requests()).toEqual([]);
+    expect(env.sandbox.state.userByEmail('anna.schmidt@example.com')?.customProperties).toEqual(before);
+  });
+
+  it.each([
+    ['unset', undefined],
+    ['empty', ''],
+    ['blank', '  '],
+  ])('with CRM_WEBHOOK_SECRET %s it refuses every caller with 401', async (_what, value) => {
+    if (value === undefined) delete process.env.CRM_WEBHOOK_SECRET;
+    else process.env.CRM_WEBHOOK_SECRET = value;
+    await loadExample('crm-data-to-profile.json');
+    for (const header of ['', '  ', SECRET, 'undefined']) {
+      expect(await post('/crm/contact', contact, { 'X-CRM-Secret': header })).toEqual({ status: 401, text: 'Unauthorized' });
+    }
+    expect(await post('/crm/contact', contact)).toEqual({ status: 401, text: 'Unauthorized' });
+    expect(env.requests()).toEqual([]);
+  });
+
+  it('when Memberspot refuses, the caller gets 500 with a fixed body (so it retries)', async () => {
+    await loadExample('crm-data-to-profile.json');
+    const response = await post('/crm/contact', { ...contact, email: 'not-an-email' }, { 'X-CRM-Secret': SECRET });
+    expect(response).toEqual({ status: 500, text: 'Error' });
+  });
+});
+
+it('GDPR deletion has no caller to check: it starts only from its inject node (no http in, no webhook node)', () => {
+  const types = example('gdpr-deletion.json').map((n) => n.type);
+  expect(types).toContain('inject');
+  expect(types.filter((t) => t === 'http in' || t.startsWith('memberspot-webhook') || t.startsWith('memberspot-shop'))).toEqual([]);
 });
 
 it('GDPR deletion deletes the users from the inject node', async () => {

@@ -71,11 +71,44 @@ const standIns: Record<string, INodeType> = {
   'n8n-nodes-base.webhook': {
     description: {
       displayName: 'Webhook', name: 'webhook', description: 'Stand-in', group: ['trigger'], version: [1, 2], defaults: { name: 'Webhook' },
-      inputs: [], outputs: ['main'], properties: [], webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '' }],
+      inputs: [], outputs: ['main'],
+      credentials: [{ name: 'httpHeaderAuth', required: true, displayOptions: { show: { authentication: ['headerAuth'] } } }],
+      properties: [
+        { displayName: 'Authentication', name: 'authentication', type: 'string', default: 'none' },
+        { displayName: 'Respond', name: 'responseMode', type: 'string', default: 'onReceived' },
+      ],
+      webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '' }],
     },
-    // Started from the execution stack with the request as data, like n8n does after a webhook call.
+    /**
+     * The request as n8n's Webhook node passes it on, after its Header Auth as n8n-nodes-base does it
+     * (Webhook/utils validateWebhookAuthentication): a credential without a name or value answers 500
+     * "No authentication data defined on node!", a missing or different header 403 "Authorization data is
+     * wrong!", and the workflow does not start. Other authentication modes are not stood in for.
+     */
     async webhook() {
-      return {};
+      const authentication = this.getNodeParameter('authentication', 'none') as string;
+      const headers = this.getHeaderData() as IDataObject;
+      const refuse = (code: number, message: string) => {
+        const res = this.getResponseObject();
+        res.writeHead(code, { 'WWW-Authenticate': 'Basic realm="Webhook"' });
+        res.end(message);
+        return { noWebhookResponse: true };
+      };
+      if (authentication === 'headerAuth') {
+        let expected: IDataObject | undefined;
+        try {
+          expected = await this.getCredentials<IDataObject>('httpHeaderAuth');
+        } catch {
+          expected = undefined;
+        }
+        if (!expected || !expected.name || !expected.value) return refuse(500, 'No authentication data defined on node!');
+        const name = String(expected.name).toLowerCase();
+        if (!Object.prototype.hasOwnProperty.call(headers, name) || headers[name] !== expected.value) return refuse(403, 'Authorization data is wrong!');
+      } else if (authentication !== 'none') {
+        throw new Error(`the stand-in knows no ${authentication} authentication`);
+      }
+      const req = this.getRequestObject();
+      return { workflowData: [[{ json: { headers, params: req.params ?? {}, query: req.query ?? {}, body: req.body } }]] };
     },
   },
   // The Switch (rules mode, string "equals") and Set (manual mode) of the shop example, as far as it uses them.
@@ -289,4 +322,58 @@ export function memberspotExecuteContext(credential: CredentialData, parameters:
   const node = workflow.getNode('Memberspot') as INode;
   const input = { main: [[{ json: {} }]] };
   return new ExecuteContext(workflow, node, additionalData, 'manual', createRunExecutionData(), 0, input.main[0], input, { node, data: input, source: null }, []);
+}
+
+/** What an n8n Webhook node's caller sent, and the Header Auth credential it holds (undefined: none attached in the store). */
+export interface WebhookCall {
+  body: unknown;
+  headers?: Record<string, string>;
+  headerAuth?: { name: string; value: string };
+}
+
+/**
+ * Calls the Webhook node `nodeName` of a workflow (the stand-in above, in n8n-core's WebhookContext) as n8n
+ * does on a request: returns what it answered by itself (status and body) or the items it starts the workflow with.
+ */
+export async function callWebhookNode(json: WorkflowJson, nodeName: string, call: WebhookCall) {
+  const { workflow, data } = makeWorkflow(json);
+  const additionalData = additionalDataFor({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:1' }, data, 'webhook');
+  additionalData.credentialsHelper = new MemoryCredentialsHelper(credentialTypes, call.headerAuth ? { httpHeaderAuth: call.headerAuth } : {});
+  const response = { status: undefined as number | undefined, sent: undefined as unknown };
+  const res = {
+    writeHead(code: number) {
+      response.status = code;
+      return res;
+    },
+    status(code: number) {
+      response.status = code;
+      return res;
+    },
+    end(body?: unknown) {
+      response.sent = body;
+      return res;
+    },
+    send(body: unknown) {
+      response.sent = body;
+      return res;
+    },
+  };
+  const headers = Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const req = { body: call.body, query: {}, headers: { 'content-type': 'application/json', ...headers }, method: 'POST', params: {} };
+  Object.assign(additionalData, { httpRequest: req, httpResponse: res });
+  const node = workflow.getNode(nodeName) as INode;
+  const type = nodeTypes.getByName(node.type) as INodeType;
+  const description = type.description.webhooks?.[0];
+  if (!description) throw new Error('the node declares no webhook');
+  const context = new WebhookContext(
+    workflow,
+    node,
+    additionalData,
+    'webhook',
+    { httpMethod: 'POST', node: node.name, path: String(node.parameters.path), webhookDescription: description, workflowId: 'wf-1', workflowExecuteAdditionalData: additionalData },
+    [],
+    null,
+  );
+  const result = await (type.webhook as (this: N8nCore.WebhookContext) => Promise<IWebhookResponseData>).call(context);
+  return { result, status: response.status, sent: response.sent, items: result.workflowData?.[0] };
 }
