@@ -38,6 +38,8 @@ export interface Expectation {
 
 export interface Route {
   flow: Module[];
+  /** The fallback route (`parameters.else`): runs when no other route matched. */
+  fallback: boolean;
 }
 
 export interface Module {
@@ -165,7 +167,9 @@ function readModule(item: unknown, where: string, seen: Set<number>): Module {
     if (!Array.isArray(item.routes)) throw new BlueprintError(`${at}: "routes" is not a list.`);
     module.routes = item.routes.map((route, r) => {
       if (!isObj(route) || !Array.isArray(route.flow)) throw new BlueprintError(`${at}: route ${r + 1} has no "flow" list.`);
-      return { flow: readFlow(route.flow, `${where}.routes[${r}].flow`, seen) };
+      const params = isObj(route.parameters) ? route.parameters : {};
+      const fallback = params.else === true || route.else === true;
+      return { flow: readFlow(route.flow, `${where}.routes[${r}].flow`, seen), fallback };
     });
   }
   return module;
