@@ -37,9 +37,9 @@ describe('grant after purchase', () => {
     expect(node('Zugang gewähren').parameters).toEqual({
       resource: 'access',
       operation: 'grant',
-      email: "={{ String($('Shop webhook').item.json.body.email ?? '').trim().toLowerCase() }}",
+      email: "={{ String(String($('Shop webhook').item.json.body.email ?? '').trim() ?? '').toLowerCase() }}",
       accessId: { __rl: true, mode: 'id', value: 'off_basic' },
-      firstName: "={{ ((($('Shop webhook').item.json.body.first_name) ?? '') === '' ? (\"Kunde\") : ($('Shop webhook').item.json.body.first_name))) }}",
+      firstName: "={{ ((($('Shop webhook').item.json.body.first_name) ?? '') === '' ? (\"Kunde\") : ($('Shop webhook').item.json.body.first_name)) }}",
       lastName: "={{ $('Shop webhook').item.json.body[\"last name\"] }}",
       orderId: "=DS24-{{ $('Shop webhook').item.json.body.order_id }}",
     });
