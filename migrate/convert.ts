@@ -224,7 +224,7 @@ class Converter {
     const modules = allModules(this.blueprint.flow).map((m) => this.reports.get(m.id)).filter((r): r is ModuleReport => r !== undefined);
     const credentials: string[] = [];
     if (this.usesMemberspot) {
-      credentials.push('n8n: a "Memberspot API" credential named "Memberspot" with your API key (the workflow refers to it by that name)');
+      credentials.push('n8n: a "Memberflow Memberspot API" credential named "Memberspot" with your API key (the workflow refers to it by that name)');
       credentials.push('Node-RED: the API key in the "Memberspot" account node (memberspot-config) of the imported flow');
     }
     const report: Report = { name: this.blueprint.name, modules, webhooks: this.webhooks, credentials };
