@@ -372,7 +372,7 @@ class Converter {
     if (r) {
       r.n8n = node.name;
       r.nodeRed = httpIn.id;
-      r.notes.push(`point the shop at the new URL instead of Make's hook "${hookName}" (see webhooks)`);
+      r.notes.push(`point the sender (the shop, the CRM) at the new URL instead of Make's hook "${hookName}" (see webhooks)`);
     }
     return [{ n8n: { node: node.name, output: 0 }, nodeRed: { id: keep.id, port: 0 } }];
   }

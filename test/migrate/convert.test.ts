@@ -13,7 +13,7 @@ const golden = join(__dirname, 'golden');
 const load = (name: string) => convert(parseBlueprint(readFileSync(join(dir, `${name}.json`), 'utf8')));
 const goldenOf = (name: string, kind: string): unknown => JSON.parse(readFileSync(join(golden, `${name}.${kind}.json`), 'utf8'));
 
-describe.each(['grant-after-purchase', 'sync-order-status'])('golden: %s', (name) => {
+describe.each(['grant-after-purchase', 'sync-order-status', 'crm-data-to-profile', 'gdpr-deletion'])('golden: %s', (name) => {
   const c = load(name);
   it('n8n workflow', () => expect(c.n8n).toEqual(goldenOf(name, 'n8n')));
   it('Node-RED flow', () => expect(c.nodeRed).toEqual(goldenOf(name, 'node-red')));

@@ -82,3 +82,18 @@ it('answers 500 when a Memberspot step fails, so that the shop retries', async (
   expect(r.status).toBe(500);
   expect(user('x@example.com')?.offers ?? []).toEqual([]);
 });
+
+it('CRM data to the profile: the properties are set from the mapped CRM fields', async () => {
+  await loadConverted('crm-data-to-profile');
+  const r = await post('/crm-update', { contact: { email: 'anna.schmidt@example.com', phone: '+49 170 555', company: 'Acme' } });
+  expect(r).toEqual({ status: 200, text: 'OK' });
+  expect(user('anna.schmidt@example.com')?.customProperties).toMatchObject({ cp_phone: '+49170555', cp_company: 'ACME', cp_source: 'CRM' });
+});
+
+it('GDPR deletion: a confirmed request deletes the user and gets the scenario’s response', async () => {
+  await loadConverted('gdpr-deletion');
+  expect(user('tom.weber@example.com')).toBeDefined();
+  const r = await post('/dsgvo-loschung', { email: 'Tom.Weber@example.com', confirmed: true });
+  expect(r).toEqual({ status: 200, text: 'deleted' });
+  expect(user('tom.weber@example.com')).toBeUndefined();
+});
