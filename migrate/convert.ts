@@ -241,7 +241,33 @@ class Converter {
   }
 
   /** A filter gate before a module: an n8n If node and a Node-RED switch that only lets matches through. */
-  private gate(m: Module, filter: Filter, tails: Tail[], negateOthers?: Filter[]): Tail[] {
+  /**
+   * Node-RED answers nothing by itself when a message stops: a gate that does not pass sends the request to
+   * this answer (200 "Accepted", as Make answers a scenario that ended early), so that the shop is not left
+   * waiting.
+   */
+  private acceptedAnswer(): string {
+    if (!this.red.some((n) => n.id === 'make0accepted')) {
+      const a = this.redAdd(
+        {
+          id: 'make0accepted',
+          type: 'change',
+          name: 'nothing to do: Accepted',
+          rules: [
+            { t: 'set', p: 'payload', pt: 'msg', to: 'Accepted', tot: 'str' },
+            { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' },
+          ],
+          x: 1200,
+          y: 240,
+        },
+        [],
+      );
+      this.redAdd({ id: 'make0acceptedres', type: 'http response', name: 'answer the shop', statusCode: '', headers: {}, x: 1400, y: 240 }, [{ n8n: null, nodeRed: { id: a.id, port: 0 } }]);
+    }
+    return 'make0accepted';
+  }
+
+  private gate(m: Module, filter: Filter, tails: Tail[], negateOthers?: Filter[], answerIfBlocked = false): Tail[] {
     const { n8n: rn, nodeRed: rr } = this.resolvers();
     let js: string;
     let jsonata: string;
@@ -289,15 +315,17 @@ class Converter {
         name,
         property: jsonata,
         propertyType: 'jsonata',
-        rules: [{ t: 'true' }],
-        checkall: 'true',
+        rules: answerIfBlocked && this.redHttpIn ? [{ t: 'true' }, { t: 'else' }] : [{ t: 'true' }],
+        checkall: 'false',
         repair: false,
-        outputs: 1,
+        outputs: answerIfBlocked && this.redHttpIn ? 2 : 1,
         x: p.x,
         y: p.y,
       },
       tails,
+      answerIfBlocked && this.redHttpIn ? 2 : 1,
     );
+    if (answerIfBlocked && this.redHttpIn) this.redConnect(sw.id, 1, this.acceptedAnswer());
     if (note) this.review(m, note);
     return [{ n8n: { node: ifNode.name, output: 0 }, nodeRed: { id: sw.id, port: 0 } }];
   }
@@ -307,7 +335,7 @@ class Converter {
     if (kind === 'builtin:basicrouter') return this.router(m, tails);
     // A report entry first so that the gate's notes land in it.
     if (!this.reports.has(m.id)) this.report(m, 'converted', null, null);
-    if (m.filter && !this.routeFirst.has(m.id)) tails = this.gate(m, m.filter, tails);
+    if (m.filter && !this.routeFirst.has(m.id)) tails = this.gate(m, m.filter, tails, undefined, true);
     let out: Tail[];
     if (kind === 'gateway:customwebhook') out = this.webhook(m, tails);
     else if (kind === 'gateway:webhookrespond') out = this.respond(m, tails);
@@ -340,6 +368,20 @@ class Converter {
       } else if (first.filter) routeTails = this.gate(first, first.filter, tails);
       out.push(...this.flow(route.flow, routeTails));
     });
+    // Without a fallback route, a request that matches no route must still be answered in Node-RED.
+    if (fallbackIndex < 0 && this.redHttpIn && others.length === routes.length) {
+      try {
+        const none = `$not(${others.map((f) => `(${jsonataFilter(f, this.resolvers().nodeRed)})`).join(' or ')})`;
+        const p = this.pos(m);
+        const sw = this.redAdd(
+          { id: `make${m.id}none`, type: 'switch', name: 'no route matched', property: none, propertyType: 'jsonata', rules: [{ t: 'true' }], checkall: 'false', repair: false, outputs: 1, x: p.x, y: p.y + 80 },
+          tails,
+        );
+        this.redConnect(sw.id, 0, this.acceptedAnswer());
+      } catch (error) {
+        if (!(error instanceof Untranslatable)) throw error;
+      }
+    }
     return out;
   }
 

@@ -31,8 +31,8 @@ const serveHttpNode = (RED: { httpNode: typeof nodeApp }) => {
   nodeApp = RED.httpNode;
 };
 
-async function loadConverted(blueprint: string): Promise<NodeRedNode[]> {
-  const flow = convert(parseBlueprint(readFileSync(join(__dirname, 'blueprints', `${blueprint}.json`), 'utf8'))).nodeRed.map((n) =>
+async function loadConverted(blueprint: string, edit: (text: string) => string = (t) => t): Promise<NodeRedNode[]> {
+  const flow = convert(parseBlueprint(edit(readFileSync(join(__dirname, 'blueprints', `${blueprint}.json`), 'utf8')))).nodeRed.map((n) =>
     n.type === 'memberspot-config' ? { ...n, baseUrl: env.sandbox.url } : n,
   );
   const account = flow.find((n) => n.type === 'memberspot-config') as NodeRedNode;
@@ -96,4 +96,24 @@ it('GDPR deletion: a confirmed request deletes the user and gets the scenario’
   const r = await post('/dsgvo-loschung', { email: 'Tom.Weber@example.com', confirmed: true });
   expect(r).toEqual({ status: 200, text: 'deleted' });
   expect(user('tom.weber@example.com')).toBeUndefined();
+});
+
+it('GDPR deletion: a request the filter stops is answered "Accepted" and deletes nothing', async () => {
+  await loadConverted('gdpr-deletion');
+  const r = await post('/dsgvo-loschung', { email: 'tom.weber@example.com', confirmed: false });
+  expect(r).toEqual({ status: 200, text: 'Accepted' });
+  expect(user('tom.weber@example.com')).toBeDefined();
+  expect(env.sandbox.requests.filter((q) => q.path.startsWith('/v1'))).toEqual([]);
+});
+
+it('a router without a fallback route answers "Accepted" when no route matched', async () => {
+  // The sync-order-status blueprint without its fallback route (the last one).
+  await loadConverted('sync-order-status', (text) => {
+    const json = JSON.parse(text);
+    json.response.blueprint.flow[1].routes.pop();
+    return JSON.stringify(json);
+  });
+  const r = await post('/order-status', { event: 'something else', email: 'nobody@example.com' });
+  expect(r).toEqual({ status: 200, text: 'Accepted' });
+  expect(env.sandbox.requests.filter((q) => q.path.startsWith('/v1'))).toEqual([]);
 });
