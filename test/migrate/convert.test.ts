@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlueprintError, parseBlueprint, readBlueprint } from '../../migrate/blueprint';
 import { convert, exitCodeOf, fileSafeName, N8N_MEMBERSPOT, type N8nNode } from '../../migrate/convert';
+import { migrate } from '../../migrate';
 
 const dir = join(__dirname, 'blueprints');
 const golden = join(__dirname, 'golden');
@@ -211,5 +212,14 @@ describe('blueprint reader', () => {
     expect(fileSafeName('Grant after purchase (Digistore24 → Memberspot)')).toBe('Grant-after-purchase-Digistore24-Memberspot');
     expect(fileSafeName('../../etc/passwd')).toBe('etc-passwd');
     expect(fileSafeName('→')).toBe('make-scenario');
+  });
+});
+
+describe('migrate() (the function the package ships in dist/migrate)', () => {
+  it('takes the text or the parsed blueprint, and throws BlueprintError for what it cannot convert', () => {
+    const text = readFileSync(join(dir, 'grant-after-purchase.json'), 'utf8');
+    expect(migrate(text).report).toEqual(goldenOf('grant-after-purchase', 'report'));
+    expect(migrate({ name: 'x', flow: [{ id: 1, module: 'gateway:CustomWebHook' }] }).n8n.nodes[0].type).toBe('n8n-nodes-base.webhook');
+    expect(() => migrate({ flow: [] })).toThrow(BlueprintError);
   });
 });
