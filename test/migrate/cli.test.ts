@@ -100,4 +100,17 @@ describe('memberspot-migrate', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).modules[1]).toMatchObject({ id: 2, status: 'review', notes: [expect.stringMatching(/"text:rhymes" is not one we know/)] });
   });
+
+  it('converts a 10 MB blueprint of 500 modules (exit 1: its other apps are placeholders)', () => {
+    const flow: unknown[] = [{ id: 1, module: 'gateway:CustomWebHook' }];
+    for (let id = 2; id <= 500; id++) flow.push({ id, module: 'google-sheets:addRow', mapper: { note: 'x'.repeat(20_000), email: '{{1.email}}' } });
+    const path = file('big.json', JSON.stringify({ name: 'big', flow }));
+    const r = migrate(path, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.modules).toHaveLength(500);
+    expect(report.modules.filter((m: { status: string }) => m.status === 'manual')).toHaveLength(499);
+    expect(readdirSync(dir).sort()).toEqual(['big.json', 'big.n8n.json', 'big.node-red.json']);
+  });
 });
