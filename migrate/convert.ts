@@ -1,0 +1,730 @@
+/**
+ * A blueprint → an n8n workflow and a Node-RED flow, and the report of what became of every Make module.
+ *
+ * The flow keeps Make's shape: modules in a chain, a router fanning out to every route (each behind its
+ * own filter, a fallback route behind "no other route matched"), a filter on a module as a gate before it.
+ * Memberspot modules become our nodes, the custom webhook and its response become the hosts' own webhook
+ * nodes, shop triggers our verified Shop Webhook trigger, and anything else a disabled placeholder.
+ */
+import { allModules, type Blueprint, type Filter, type Module } from './blueprint';
+import { ImlError, parseTemplate } from './iml/parser';
+import { toN8n, toNodeRed, Untranslatable, type NodeRedValue, type Resolver } from './iml/translate';
+import { jsonataFilter, n8nFilter } from './filters';
+import { mapperValue, recognise, shopTrigger, type Recognition } from './memberspot';
+import { definitions } from '../shared/actions/registry';
+
+export const PACKAGE_NAME = '@memberflow/n8n-nodes-memberspot';
+export const N8N_MEMBERSPOT = `${PACKAGE_NAME}.memberspot`;
+export const N8N_SHOP_TRIGGER = `${PACKAGE_NAME}.memberspotShopTrigger`;
+export const N8N_CREDENTIAL = { memberflowMemberspotApi: { id: 'memberspot-credential', name: 'Memberspot' } };
+const NODE_RED_CONFIG_ID = 'memberspot0config';
+
+export type Status = 'converted' | 'review' | 'manual';
+
+export interface ModuleReport {
+  id: number;
+  module: string;
+  label: string;
+  status: Status;
+  n8n: string | null;
+  nodeRed: string | null;
+  notes: string[];
+}
+
+export interface Report {
+  name: string;
+  modules: ModuleReport[];
+  webhooks: { module: number; n8n: string; nodeRed: string }[];
+  credentials: string[];
+}
+
+export interface N8nNode {
+  id: string;
+  name: string;
+  type: string;
+  typeVersion: number;
+  position: [number, number];
+  parameters: Record<string, unknown>;
+  credentials?: Record<string, { id: string; name: string }>;
+  webhookId?: string;
+  disabled?: boolean;
+  notes?: string;
+  notesInFlow?: boolean;
+  onError?: string;
+  retryOnFail?: boolean;
+  maxTries?: number;
+  waitBetweenTries?: number;
+}
+
+export interface N8nWorkflow {
+  name: string;
+  nodes: N8nNode[];
+  connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
+  settings: Record<string, unknown>;
+}
+
+export type NodeRedNode = Record<string, unknown> & { id: string; type: string };
+
+export interface Conversion {
+  n8n: N8nWorkflow;
+  nodeRed: NodeRedNode[];
+  report: Report;
+}
+
+/** Where a module's output can be read in each host. */
+interface Output {
+  n8n: string;
+  nodeRed: string;
+}
+
+/** One place the next node hangs on: an n8n node's output and a Node-RED node's port. */
+interface Tail {
+  n8n: { node: string; output: number } | null;
+  nodeRed: { id: string; port: number } | null;
+}
+
+/** A file-safe form of a scenario's name. */
+export function fileSafeName(name: string): string {
+  const safe = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 80);
+  return safe === '' ? 'make-scenario' : safe;
+}
+
+function slug(text: string): string {
+  return fileSafeName(text).toLowerCase().replace(/[._]+/g, '-') || 'make-webhook';
+}
+
+class Converter {
+  readonly n8nNodes: N8nNode[] = [];
+  readonly connections: N8nWorkflow['connections'] = {};
+  readonly red: NodeRedNode[] = [];
+  readonly reports = new Map<number, ModuleReport>();
+  readonly webhooks: Report['webhooks'] = [];
+  readonly outputs = new Map<number, Output>();
+  readonly tabId = 'make0flow0tab';
+  private names = new Set<string>();
+  private counter = 0;
+  private hasRespond: boolean;
+  private n8nWebhook: N8nNode | null = null;
+  /** Node-RED nodes that can fail, for the catch that answers the shop 500. */
+  private failing: string[] = [];
+  private redHttpIn = false;
+  private usesMemberspot = false;
+  /** A route's first module, whose filter is the route's condition (its gate is made by the router). */
+  private routeFirst = new Set<number>();
+
+  constructor(readonly blueprint: Blueprint) {
+    this.hasRespond = allModules(blueprint.flow).some((m) => m.module.toLowerCase() === 'gateway:webhookrespond');
+  }
+
+  private uuid(): string {
+    const n = (++this.counter).toString(16).padStart(12, '0');
+    return `5a1e0000-0000-4000-8000-${n}`;
+  }
+
+  private uniqueName(base: string): string {
+    let name = base;
+    for (let k = 2; this.names.has(name); k++) name = `${base} ${k}`;
+    this.names.add(name);
+    return name;
+  }
+
+  /** Sets a module's report; what was noted before (by its gate) stays, and the worse status wins. */
+  private report(m: Module, status: Status, n8n: string | null, nodeRed: string | null, notes: string[] = []): ModuleReport {
+    const before = this.reports.get(m.id);
+    const rank: Record<Status, number> = { converted: 0, review: 1, manual: 2 };
+    const worst = before && rank[before.status] > rank[status] ? before.status : status;
+    const r: ModuleReport = { id: m.id, module: m.module, label: m.label ?? m.name, status: worst, n8n, nodeRed, notes: [...(before?.notes ?? []), ...notes] };
+    this.reports.set(m.id, r);
+    return r;
+  }
+
+  private review(m: Module, note: string): void {
+    const r = this.reports.get(m.id);
+    if (!r) return;
+    if (r.status === 'converted') r.status = 'review';
+    r.notes.push(note);
+  }
+
+  private resolvers(): { n8n: Resolver; nodeRed: Resolver } {
+    const lookup = (id: number): Output => {
+      const o = this.outputs.get(id);
+      if (!o) throw new Untranslatable(`it refers to module ${id}, which comes later or does not exist`);
+      return o;
+    };
+    return { n8n: (id) => lookup(id).n8n, nodeRed: (id) => lookup(id).nodeRed };
+  }
+
+  /** A mapping in both hosts; what cannot be translated is kept verbatim and marks the module for review. */
+  private mapping(m: Module, field: string, value: unknown): { n8n: unknown; nodeRed: NodeRedValue } {
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      return { n8n: value, nodeRed: { value: String(value), type: typeof value === 'number' ? 'str' : 'str' } };
+    }
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    try {
+      const template = parseTemplate(text);
+      const { n8n, nodeRed } = this.resolvers();
+      return { n8n: toN8n(template, n8n), nodeRed: toNodeRed(template, nodeRed) };
+    } catch (error) {
+      if (error instanceof ImlError || error instanceof Untranslatable) {
+        const why = error instanceof ImlError ? `cannot be read: ${error.message}` : `cannot be translated: ${error.message}`;
+        this.review(m, `field "${field}" ${JSON.stringify(text)} ${why}; kept verbatim, set it by hand`);
+        return { n8n: text, nodeRed: { value: text, type: 'str' } };
+      }
+      throw error;
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- wiring
+
+  private n8nAdd(node: Omit<N8nNode, 'id' | 'name'> & { name: string }, from: Tail[]): N8nNode {
+    const full: N8nNode = { id: this.uuid(), ...node, name: this.uniqueName(node.name) };
+    this.n8nNodes.push(full);
+    for (const t of from) if (t.n8n) this.n8nConnect(t.n8n.node, t.n8n.output, full.name);
+    return full;
+  }
+
+  private n8nConnect(from: string, output: number, to: string): void {
+    const main = (this.connections[from] ??= { main: [] }).main;
+    while (main.length <= output) main.push([]);
+    main[output].push({ node: to, type: 'main', index: 0 });
+  }
+
+  private redAdd(node: NodeRedNode, from: Tail[], outputs = 1): NodeRedNode {
+    const full: NodeRedNode = { ...node, z: this.tabId, wires: Array.from({ length: outputs }, () => [] as string[]) };
+    this.red.push(full);
+    for (const t of from) if (t.nodeRed) this.redConnect(t.nodeRed.id, t.nodeRed.port, full.id);
+    return full;
+  }
+
+  private redConnect(from: string, port: number, to: string): void {
+    const node = this.red.find((n) => n.id === from);
+    if (!node) return;
+    const wires = node.wires as string[][];
+    while (wires.length <= port) wires.push([]);
+    if (!wires[port].includes(to)) wires[port].push(to);
+  }
+
+  private pos(m: Module, dx = 0): { n8n: [number, number]; x: number; y: number } {
+    const x = (m.x ?? 0) + dx;
+    const y = m.y ?? 0;
+    return { n8n: [x, y], x: x + 150, y: y + 100 };
+  }
+
+  // ----------------------------------------------------------------------------------- flow
+
+  run(): Conversion {
+    let tails: Tail[] = [{ n8n: null, nodeRed: null }];
+    tails = this.flow(this.blueprint.flow, tails);
+    this.finish(tails);
+    const modules = allModules(this.blueprint.flow).map((m) => this.reports.get(m.id)).filter((r): r is ModuleReport => r !== undefined);
+    const credentials: string[] = [];
+    if (this.usesMemberspot) {
+      credentials.push('n8n: a "Memberflow Memberspot API" credential named "Memberspot" with your API key (the workflow refers to it by that name)');
+      credentials.push('Node-RED: the API key in the "Memberspot" account node (memberspot-config) of the imported flow');
+    }
+    const report: Report = { name: this.blueprint.name, modules, webhooks: this.webhooks, credentials };
+    const n8n: N8nWorkflow = { name: this.blueprint.name, nodes: this.n8nNodes, connections: this.connections, settings: { executionOrder: 'v1' } };
+    const tab: NodeRedNode = { id: this.tabId, type: 'tab', label: this.blueprint.name, disabled: false, info: 'Converted from a Make scenario by memberspot-migrate.' };
+    const config: NodeRedNode = { id: NODE_RED_CONFIG_ID, type: 'memberspot-config', name: 'Memberspot', baseUrl: 'https://api.memberspot.de', requestsPerSecond: 4 };
+    const nodeRed = [tab, ...this.red, ...(this.usesMemberspot ? [config] : [])];
+    return { n8n, nodeRed, report };
+  }
+
+  private flow(modules: Module[], tails: Tail[]): Tail[] {
+    for (const m of modules) tails = this.module(m, tails);
+    return tails;
+  }
+
+  /** A filter gate before a module: an n8n If node and a Node-RED switch that only lets matches through. */
+  /**
+   * Node-RED answers nothing by itself when a message stops: a gate that does not pass sends the request to
+   * this answer (200 "Accepted", as Make answers a scenario that ended early), so that the shop is not left
+   * waiting.
+   */
+  private acceptedAnswer(): string {
+    if (!this.red.some((n) => n.id === 'make0accepted')) {
+      const a = this.redAdd(
+        {
+          id: 'make0accepted',
+          type: 'change',
+          name: 'nothing to do: Accepted',
+          rules: [
+            { t: 'set', p: 'payload', pt: 'msg', to: 'Accepted', tot: 'str' },
+            { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' },
+          ],
+          x: 1200,
+          y: 240,
+        },
+        [],
+      );
+      this.redAdd({ id: 'make0acceptedres', type: 'http response', name: 'answer the shop', statusCode: '', headers: {}, x: 1400, y: 240 }, [{ n8n: null, nodeRed: { id: a.id, port: 0 } }]);
+    }
+    return 'make0accepted';
+  }
+
+  private gate(m: Module, filter: Filter, tails: Tail[], negateOthers?: Filter[], answerIfBlocked = false): Tail[] {
+    const { n8n: rn, nodeRed: rr } = this.resolvers();
+    let js: string;
+    let jsonata: string;
+    let note: string | null = null;
+    try {
+      if (negateOthers) {
+        js = negateOthers.length === 0 ? 'true' : `!(${negateOthers.map((f) => `(${n8nFilter(f, rn)})`).join(' || ')})`;
+        jsonata = negateOthers.length === 0 ? 'true' : `$not(${negateOthers.map((f) => `(${jsonataFilter(f, rr)})`).join(' or ')})`;
+      } else {
+        js = n8nFilter(filter, rn);
+        jsonata = jsonataFilter(filter, rr);
+      }
+    } catch (error) {
+      if (!(error instanceof Untranslatable)) throw error;
+      // Never a pass: the gate stays closed until someone rebuilds it.
+      note = `filter "${filter.name}" ${error.message}; the gate is closed (nothing passes) until you rebuild it: ${JSON.stringify(filter.conditions)}`;
+      js = 'false';
+      jsonata = 'false';
+    }
+    const name = negateOthers ? `Fallback: ${m.label ?? m.name}` : filter.name || `Filter before ${m.label ?? m.name}`;
+    const p = this.pos(m, -150);
+    const ifNode = this.n8nAdd(
+      {
+        name,
+        type: 'n8n-nodes-base.if',
+        typeVersion: 2.2,
+        position: p.n8n,
+        parameters: {
+          conditions: {
+            options: { caseSensitive: true, leftValue: '', typeValidation: 'loose', version: 2 },
+            conditions: [{ id: this.uuid(), leftValue: `={{ ${js} }}`, rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+            combinator: 'and',
+          },
+          looseTypeValidation: true,
+          options: {},
+        },
+        ...(note ? { notes: note, notesInFlow: true } : {}),
+      },
+      tails,
+    );
+    const sw = this.redAdd(
+      {
+        id: `make${m.id}gate`,
+        type: 'switch',
+        name,
+        property: jsonata,
+        propertyType: 'jsonata',
+        rules: answerIfBlocked && this.redHttpIn ? [{ t: 'true' }, { t: 'else' }] : [{ t: 'true' }],
+        checkall: 'false',
+        repair: false,
+        outputs: answerIfBlocked && this.redHttpIn ? 2 : 1,
+        x: p.x,
+        y: p.y,
+      },
+      tails,
+      answerIfBlocked && this.redHttpIn ? 2 : 1,
+    );
+    if (answerIfBlocked && this.redHttpIn) this.redConnect(sw.id, 1, this.acceptedAnswer());
+    if (note) this.review(m, note);
+    return [{ n8n: { node: ifNode.name, output: 0 }, nodeRed: { id: sw.id, port: 0 } }];
+  }
+
+  private module(m: Module, tails: Tail[]): Tail[] {
+    const kind = m.module.toLowerCase();
+    if (kind === 'builtin:basicrouter') return this.router(m, tails);
+    // A report entry first so that the gate's notes land in it.
+    if (!this.reports.has(m.id)) this.report(m, 'converted', null, null);
+    if (m.filter && !this.routeFirst.has(m.id)) tails = this.gate(m, m.filter, tails, undefined, true);
+    let out: Tail[];
+    if (kind === 'gateway:customwebhook') out = this.webhook(m, tails);
+    else if (kind === 'gateway:webhookrespond') out = this.respond(m, tails);
+    else {
+      const shop = shopTrigger(m);
+      const recognition = shop ? null : recognise(m);
+      if (shop) out = this.shop(m, shop, tails);
+      else if (recognition && recognition.action) out = this.memberspot(m, recognition, tails);
+      else out = this.placeholder(m, tails, recognition ? recognition.note : `no converter for ${m.module} yet`);
+    }
+    if (m.onerror && m.onerror.length > 0) this.errorHandler(m);
+    return out;
+  }
+
+  private router(m: Module, tails: Tail[]): Tail[] {
+    this.report(m, 'converted', '(fan-out)', '(fan-out)', ['every route whose filter passes runs, in route order']);
+    const routes = m.routes ?? [];
+    const fallbackIndex = routes.findIndex((r) => r.fallback || r.flow[0]?.parameters.else === true);
+    const others = routes.filter((_, i) => i !== fallbackIndex).map((r) => r.flow[0]?.filter).filter((f): f is Filter => f !== undefined);
+    const out: Tail[] = [];
+    routes.forEach((route, i) => {
+      const first = route.flow[0];
+      if (!first) return;
+      let routeTails = tails;
+      this.routeFirst.add(first.id);
+      this.report(first, 'converted', null, null);
+      if (i === fallbackIndex) {
+        routeTails = this.gate(first, { name: '', conditions: [] }, tails, others);
+        this.reports.get(first.id)?.notes.push('the fallback route: runs when no other route matched');
+      } else if (first.filter) routeTails = this.gate(first, first.filter, tails);
+      out.push(...this.flow(route.flow, routeTails));
+    });
+    // Without a fallback route, a request that matches no route must still be answered in Node-RED.
+    if (fallbackIndex < 0 && this.redHttpIn && others.length === routes.length) {
+      try {
+        const none = `$not(${others.map((f) => `(${jsonataFilter(f, this.resolvers().nodeRed)})`).join(' or ')})`;
+        const p = this.pos(m);
+        const sw = this.redAdd(
+          { id: `make${m.id}none`, type: 'switch', name: 'no route matched', property: none, propertyType: 'jsonata', rules: [{ t: 'true' }], checkall: 'false', repair: false, outputs: 1, x: p.x, y: p.y + 80 },
+          tails,
+        );
+        this.redConnect(sw.id, 0, this.acceptedAnswer());
+      } catch (error) {
+        if (!(error instanceof Untranslatable)) throw error;
+      }
+    }
+    return out;
+  }
+
+  private webhook(m: Module, tails: Tail[]): Tail[] {
+    const hookName = m.hookLabel ?? m.label ?? `make-webhook-${m.id}`;
+    const path = slug(hookName);
+    const p = this.pos(m);
+    const node = this.n8nAdd(
+      {
+        name: m.label ?? 'Shop webhook',
+        type: 'n8n-nodes-base.webhook',
+        typeVersion: 2,
+        position: p.n8n,
+        webhookId: this.uuid(),
+        parameters: { httpMethod: 'POST', path, responseMode: this.hasRespond ? 'responseNode' : 'lastNode', options: {} },
+      },
+      tails,
+    );
+    this.n8nWebhook = node;
+    const httpIn = this.redAdd({ id: `make${m.id}in`, type: 'http in', name: m.label ?? hookName, url: `/${path}`, method: 'post', upload: false, swaggerDoc: '', x: p.x, y: p.y }, tails);
+    this.redHttpIn = true;
+    // Later modules read the webhook's data from msg.make.m<id>: our nodes replace msg.payload with their result.
+    const keep = this.redAdd(
+      { id: `make${m.id}keep`, type: 'change', name: `keep module ${m.id}`, rules: [{ t: 'set', p: `make.m${m.id}`, pt: 'msg', to: 'payload', tot: 'msg' }], x: p.x + 150, y: p.y + 60 },
+      [{ n8n: null, nodeRed: { id: httpIn.id, port: 0 } }],
+    );
+    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json.body`, nodeRed: `make.m${m.id}` });
+    this.webhooks.push({ module: m.id, n8n: `https://<your n8n>/webhook/${path}`, nodeRed: `https://<your Node-RED>/${path}` });
+    const r = this.reports.get(m.id);
+    if (r) {
+      r.n8n = node.name;
+      r.nodeRed = httpIn.id;
+      r.notes.push(`point the sender (the shop, the CRM) at the new URL instead of Make's hook "${hookName}" (see webhooks)`);
+    }
+    return [{ n8n: { node: node.name, output: 0 }, nodeRed: { id: keep.id, port: 0 } }];
+  }
+
+  private respond(m: Module, tails: Tail[]): Tail[] {
+    const status = this.mapping(m, 'status', m.mapper.status ?? '200');
+    const body = this.mapping(m, 'body', m.mapper.body ?? '');
+    const headers = Array.isArray(m.mapper.headers) ? (m.mapper.headers as { key?: unknown; value?: unknown }[]) : [];
+    const p = this.pos(m);
+    const node = this.n8nAdd(
+      {
+        name: m.label ?? 'Respond to Webhook',
+        type: 'n8n-nodes-base.respondToWebhook',
+        typeVersion: 1.1,
+        position: p.n8n,
+        parameters: {
+          respondWith: 'text',
+          responseBody: body.n8n,
+          options: {
+            responseCode: Number(status.n8n) || 200,
+            ...(headers.length > 0
+              ? { responseHeaders: { entries: headers.map((h) => ({ name: String(h.key ?? ''), value: this.mapping(m, `headers.${String(h.key)}`, h.value ?? '').n8n })) } }
+              : {}),
+          },
+        },
+      },
+      tails,
+    );
+    if (typeof status.n8n === 'string' && status.n8n.startsWith('=')) this.review(m, 'the response status is an expression; n8n takes a fixed code here: set it by hand');
+    const setBody = this.redAdd(
+      {
+        id: `make${m.id}body`,
+        type: 'change',
+        name: 'response body',
+        rules: [
+          { t: 'set', p: 'payload', pt: 'msg', to: body.nodeRed.value, tot: body.nodeRed.type },
+          { t: 'set', p: 'statusCode', pt: 'msg', to: status.nodeRed.value, tot: status.nodeRed.type === 'str' ? 'num' : status.nodeRed.type },
+        ],
+        x: p.x - 100,
+        y: p.y,
+      },
+      tails,
+    );
+    const headerObj: Record<string, string> = {};
+    for (const h of headers) {
+      const v = this.mapping(m, `headers.${String(h.key)}`, h.value ?? '').nodeRed;
+      if (v.type === 'str') headerObj[String(h.key ?? '')] = v.value;
+      else this.review(m, `the header "${String(h.key)}" is an expression; Node-RED's http response takes fixed headers: set msg.headers by hand`);
+    }
+    const res = this.redAdd({ id: `make${m.id}res`, type: 'http response', name: m.label ?? 'answer', statusCode: '', headers: headerObj, x: p.x + 100, y: p.y }, [
+      { n8n: null, nodeRed: { id: setBody.id, port: 0 } },
+    ]);
+    const r = this.reports.get(m.id);
+    if (r) {
+      r.n8n = node.name;
+      r.nodeRed = res.id;
+    }
+    return [{ n8n: { node: node.name, output: 0 }, nodeRed: null }];
+  }
+
+  private shop(m: Module, shop: string, tails: Tail[]): Tail[] {
+    const p = this.pos(m);
+    const node = this.n8nAdd(
+      {
+        name: m.label ?? 'Shop Webhook Trigger',
+        type: N8N_SHOP_TRIGGER,
+        typeVersion: 1,
+        position: p.n8n,
+        webhookId: this.uuid(),
+        parameters: { shop, events: [] },
+        credentials: { memberflowShopWebhookSecretApi: { id: 'shop-secret-credential', name: `${shop} secret` } } as never,
+      },
+      tails,
+    );
+    const cfgId = `make${m.id}shopcfg`;
+    const path = `/shop-${shop}`;
+    const sh = this.redAdd({ id: `make${m.id}shop`, type: 'memberspot-shop', name: m.label ?? '', path, config: cfgId, events: '', store: '', x: p.x, y: p.y }, tails);
+    this.red.push({ id: cfgId, type: 'memberspot-shop-config', name: shop, shop });
+    const keep = this.redAdd(
+      { id: `make${m.id}keep`, type: 'change', name: `keep module ${m.id}`, rules: [{ t: 'set', p: `make.m${m.id}`, pt: 'msg', to: 'payload', tot: 'msg' }], x: p.x + 150, y: p.y + 60 },
+      [{ n8n: null, nodeRed: { id: sh.id, port: 0 } }],
+    );
+    this.redHttpIn = true;
+    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, nodeRed: `make.m${m.id}` });
+    this.webhooks.push({ module: m.id, n8n: `https://<your n8n>/webhook/<the Shop Webhook Trigger's production path>`, nodeRed: `https://<your Node-RED>${path}` });
+    this.report(m, 'review', node.name, sh.id, [
+      `the ${shop} trigger became the verified Shop Webhook trigger: enter the shop's secret in its credential / config node`,
+      `references to this module's output use our normalised fields (email, firstName, lastName, orderId, event): check every field that reads from it`,
+    ]);
+    return [{ n8n: { node: node.name, output: 0 }, nodeRed: { id: keep.id, port: 0 } }];
+  }
+
+  private memberspot(m: Module, recognition: Recognition, tails: Tail[]): Tail[] {
+    const action = recognition.action;
+    this.usesMemberspot = true;
+    const n8nParams: Record<string, unknown> = { resource: action.resource, operation: action.operation };
+    const additional: Record<string, unknown> = {};
+    const redProps: Record<string, unknown> = {};
+    for (const def of Object.values(definitions)) for (const f of def.fields) {
+      redProps[f.name] = '';
+      redProps[`${f.name}Type`] = 'msgdefault';
+    }
+    const used = new Set<string>();
+    for (const field of action.fields) {
+      const found = mapperValue(m, action, field.name);
+      if (!found) {
+        if (field.required) this.review(m, `the required field "${field.label}" has no mapping in the blueprint`);
+        continue;
+      }
+      used.add(found.key);
+      const value = found.value;
+      if (field.name === 'properties') {
+        this.properties(m, value, n8nParams, redProps);
+        continue;
+      }
+      if (field.type === 'keyValue') {
+        this.keyValue(m, field.name, value, field.name === 'headers' ? additional : n8nParams, redProps);
+        continue;
+      }
+      if (field.name === 'emails' && Array.isArray(value)) {
+        const list = value.map((e) => (typeof e === 'object' && e !== null ? (e as { email?: unknown }).email : e)).map((e) => String(e ?? ''));
+        const joined = this.mapping(m, 'emails', list.join('\n'));
+        n8nParams.emails = joined.n8n;
+        redProps.emails = joined.nodeRed.value;
+        redProps.emailsType = joined.nodeRed.type;
+        continue;
+      }
+      const mapped = this.mapping(m, field.name, value);
+      if (field.picker === 'offers') n8nParams[field.name] = { __rl: true, mode: 'id', value: mapped.n8n };
+      else if (action.id === 'deleteOrderAccess' && field.name === 'active') additional.active = toBool(mapped.n8n);
+      else n8nParams[field.name] = field.type === 'boolean' ? toBool(mapped.n8n) : mapped.n8n;
+      if (field.name === 'method') {
+        redProps.method = String(mapped.nodeRed.value).toUpperCase();
+        redProps.methodType = mapped.nodeRed.type === 'str' ? 'option' : mapped.nodeRed.type;
+        n8nParams.method = typeof mapped.n8n === 'string' ? mapped.n8n.toUpperCase() : mapped.n8n;
+      } else {
+        redProps[field.name] = mapped.nodeRed.value;
+        redProps[`${field.name}Type`] = field.type === 'boolean' && mapped.nodeRed.type === 'str' ? 'bool' : mapped.nodeRed.type;
+      }
+    }
+    if (Object.keys(additional).length > 0) n8nParams.additionalFields = additional;
+    const unknownKeys = Object.keys(m.mapper).filter((k) => !used.has(k));
+    if (unknownKeys.length > 0) this.review(m, `mapper keys we do not know for ${action.label}: ${unknownKeys.join(', ')} (left out)`);
+    const p = this.pos(m);
+    const node = this.n8nAdd(
+      {
+        name: m.label ?? action.label,
+        type: N8N_MEMBERSPOT,
+        typeVersion: 1,
+        position: p.n8n,
+        parameters: n8nParams,
+        credentials: N8N_CREDENTIAL,
+      },
+      tails,
+    );
+    const redNode = this.redAdd({ id: `make${m.id}ms`, type: 'memberspot', name: m.label ?? action.label, account: NODE_RED_CONFIG_ID, action: action.id, ...redProps, x: p.x, y: p.y }, tails);
+    this.failing.push(redNode.id);
+    const keep = this.redAdd(
+      { id: `make${m.id}keep`, type: 'change', name: `keep module ${m.id}`, rules: [{ t: 'set', p: `make.m${m.id}`, pt: 'msg', to: 'payload', tot: 'msg' }], x: p.x + 150, y: p.y + 60 },
+      [{ n8n: null, nodeRed: { id: redNode.id, port: 0 } }],
+    );
+    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, nodeRed: `make.m${m.id}` });
+    const r = this.reports.get(m.id);
+    if (r) {
+      r.n8n = node.name;
+      r.nodeRed = redNode.id;
+      if (recognition.by !== 'module' && recognition.note) {
+        r.status = 'review';
+        r.notes.push(recognition.note);
+      }
+    }
+    return [{ n8n: { node: node.name, output: 0 }, nodeRed: { id: keep.id, port: 0 } }];
+  }
+
+  private properties(m: Module, value: unknown, n8nParams: Record<string, unknown>, redProps: Record<string, unknown>): void {
+    const pairs: { id: string; value: unknown }[] = [];
+    if (Array.isArray(value)) {
+      for (const p of value) {
+        if (typeof p !== 'object' || p === null) continue;
+        const o = p as Record<string, unknown>;
+        const id = o.propertyId ?? o.id ?? o.key ?? o.name;
+        if (id !== undefined) pairs.push({ id: String(id), value: o.value ?? '' });
+      }
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [id, v] of Object.entries(value)) pairs.push({ id, value: v });
+    } else {
+      this.review(m, 'the properties are not a list of { propertyId, value } nor an object; set them by hand');
+      return;
+    }
+    const mapped = pairs.map((p) => ({ id: p.id, ...this.mapping(m, `properties.${p.id}`, p.value) }));
+    n8nParams.properties = { property: mapped.map((p) => ({ propertyId: p.id, value: p.n8n })) };
+    redProps.properties = `{${mapped.map((p) => `${JSON.stringify(p.id)}: ${p.nodeRed.type === 'str' ? JSON.stringify(p.nodeRed.value) : p.nodeRed.value}`).join(', ')}}`;
+    redProps.propertiesType = 'jsonata';
+  }
+
+  private keyValue(m: Module, field: string, value: unknown, target: Record<string, unknown>, redProps: Record<string, unknown>): void {
+    const list = Array.isArray(value) ? (value as { key?: unknown; value?: unknown }[]) : [];
+    const mapped = list.map((h) => ({ name: String(h.key ?? ''), ...this.mapping(m, `${field}.${String(h.key)}`, h.value ?? '') }));
+    target[field] = { parameter: mapped.map((p) => ({ name: p.name, value: p.n8n })) };
+    redProps[field] = `{${mapped.map((p) => `${JSON.stringify(p.name)}: ${p.nodeRed.type === 'str' ? JSON.stringify(p.nodeRed.value) : p.nodeRed.value}`).join(', ')}}`;
+    redProps[`${field}Type`] = 'jsonata';
+  }
+
+  private placeholder(m: Module, tails: Tail[], reason: string): Tail[] {
+    const p = this.pos(m);
+    const mapping = JSON.stringify(m.mapper);
+    const name = m.label ?? m.module;
+    const node = this.n8nAdd(
+      {
+        name: `Rebuild: ${name}`,
+        type: 'n8n-nodes-base.noOp',
+        typeVersion: 1,
+        position: p.n8n,
+        parameters: {},
+        disabled: true,
+        notes: `Make module ${m.id} ${m.module}: ${reason}. Its mapping: ${mapping}`,
+        notesInFlow: true,
+      },
+      tails,
+    );
+    const fn = this.redAdd(
+      {
+        id: `make${m.id}todo`,
+        type: 'function',
+        name: `Rebuild: ${name}`,
+        func: `throw new Error(${JSON.stringify(`rebuild this step: Make module ${m.id} ${m.module}`)});`,
+        outputs: 1,
+        timeout: 0,
+        noerr: 0,
+        initialize: '',
+        finalize: '',
+        libs: [],
+        d: true,
+        x: p.x,
+        y: p.y,
+      },
+      tails,
+    );
+    this.red.push({ id: `make${m.id}note`, type: 'comment', z: this.tabId, name: `Make module ${m.id} ${m.module}`, info: `${reason}.\nIts mapping: ${mapping}`, x: p.x, y: p.y + 40, wires: [] });
+    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, nodeRed: `make.m${m.id}` });
+    this.report(m, 'manual', node.name, fn.id, [reason, 'a disabled placeholder keeps its place: rebuild this step']);
+    return [{ n8n: { node: node.name, output: 0 }, nodeRed: { id: fn.id, port: 0 } }];
+  }
+
+  private errorHandler(m: Module): void {
+    const directive = m.onerror?.[m.onerror.length - 1];
+    const kind = directive?.module.toLowerCase() ?? '';
+    const r = this.reports.get(m.id);
+    const n8nNode = r?.n8n ? this.n8nNodes.find((n) => n.name === r.n8n) : undefined;
+    if (kind === 'builtin:ignore' && n8nNode) {
+      n8nNode.onError = 'continueRegularOutput';
+      this.review(m, 'error handler Ignore: n8n continues on error; in Node-RED the failure goes to the flow\'s catch');
+    } else if (kind === 'builtin:break' && n8nNode) {
+      const count = Number(directive?.mapper.count ?? 3) || 3;
+      n8nNode.retryOnFail = true;
+      n8nNode.maxTries = Math.min(Math.max(count, 2), 5);
+      n8nNode.waitBetweenTries = 5000;
+      this.review(m, `error handler Break (retry ${count} times every ${String(directive?.mapper.interval ?? '?')} min): n8n retries at most 5 times, 5 s apart; Node-RED does not retry`);
+    } else {
+      this.review(m, `error handler ${directive?.module ?? '(none)'} has no conversion yet: rebuild it by hand`);
+    }
+    for (const h of m.onerror ?? []) {
+      if (h === directive) continue;
+      this.report(h, 'manual', null, null, [`a module of module ${m.id}'s error handler: not converted yet`]);
+    }
+    if (directive) this.report(directive, r?.status === 'converted' ? 'converted' : 'review', null, null, [`the error handler directive of module ${m.id}`]);
+  }
+
+  /** Without a webhook response the shop hears back after the run: 200 at every end, 500 when a step failed. */
+  private finish(tails: Tail[]): void {
+    if (!this.redHttpIn || this.hasRespond) return;
+    const ok = this.redAdd({ id: 'make0ok', type: 'change', name: 'OK for the shop', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'OK', tot: 'str' }], x: 1200, y: 40 }, tails);
+    this.redAdd({ id: 'make0okres', type: 'http response', name: 'answer the shop', statusCode: '', headers: {}, x: 1400, y: 40 }, [{ n8n: null, nodeRed: { id: ok.id, port: 0 } }]);
+    if (this.failing.length > 0 || this.red.some((n) => n.type === 'function')) {
+      const scope = [...this.failing, ...this.red.filter((n) => n.type === 'function').map((n) => n.id)];
+      const c = this.redAdd({ id: 'make0catch', type: 'catch', name: 'a step failed', scope, uncaught: false, x: 1200, y: 140 }, []);
+      const err = this.redAdd(
+        {
+          id: 'make0err',
+          type: 'change',
+          name: '500: the shop retries',
+          rules: [
+            { t: 'set', p: 'payload', pt: 'msg', to: 'error.message', tot: 'msg' },
+            { t: 'set', p: 'statusCode', pt: 'msg', to: '500', tot: 'num' },
+          ],
+          x: 1400,
+          y: 140,
+        },
+        [{ n8n: null, nodeRed: { id: c.id, port: 0 } }],
+      );
+      this.redAdd({ id: 'make0errres', type: 'http response', name: 'answer the shop', statusCode: '', headers: {}, x: 1600, y: 140 }, [{ n8n: null, nodeRed: { id: err.id, port: 0 } }]);
+    }
+    if (this.n8nWebhook && !this.hasRespond) {
+      this.n8nWebhook.notes = 'Answers the shop after the last node: an error status when a step failed, so that the shop sends the notification again.';
+    }
+  }
+}
+
+function toBool(v: unknown): unknown {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return v;
+}
+
+/** Converts a read blueprint. Never throws for content: what cannot be converted is in the report. */
+export function convert(blueprint: Blueprint): Conversion {
+  return new Converter(blueprint).run();
+}
+
+/** 0 when everything was converted, 1 when something needs review or manual work. */
+export function exitCodeOf(report: Report): 0 | 1 {
+  return report.modules.every((m) => m.status === 'converted') ? 0 : 1;
+}
