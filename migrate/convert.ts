@@ -570,7 +570,9 @@ class Converter {
       },
       tails,
     );
-    const redNode = this.redAdd({ id: `make${m.id}ms`, type: 'memberspot', name: m.label ?? action.label, account: NODE_RED_CONFIG_ID, action: action.id, ...redProps, x: p.x, y: p.y }, tails);
+    // bulk: false, as a node added in the editor saves it: a converted node runs once per message, never once
+    // per element of an array payload (a node saved without the property would, for 0.1.0 flows).
+    const redNode = this.redAdd({ id: `make${m.id}ms`, type: 'memberspot', name: m.label ?? action.label, account: NODE_RED_CONFIG_ID, action: action.id, bulk: false, ...redProps, x: p.x, y: p.y }, tails);
     this.failing.push(redNode.id);
     const keep = this.redAdd(
       { id: `make${m.id}keep`, type: 'change', name: `keep module ${m.id}`, rules: [{ t: 'set', p: `make.m${m.id}`, pt: 'msg', to: 'payload', tot: 'msg' }], x: p.x + 150, y: p.y + 60 },

@@ -18,6 +18,11 @@ describe.each(['grant-after-purchase', 'sync-order-status', 'crm-data-to-profile
   const c = load(name);
   it('n8n workflow', () => expect(c.n8n).toEqual(goldenOf(name, 'n8n')));
   it('Node-RED flow', () => expect(c.nodeRed).toEqual(goldenOf(name, 'node-red')));
+  it('Node-RED: every Memberspot node runs once per message (bulk off, as a node added in the editor)', () => {
+    const nodes = (c.nodeRed as Array<Record<string, unknown>>).filter((n) => n.type === 'memberspot');
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const node of nodes) expect(node.bulk).toBe(false);
+  });
   it('report', () => expect(c.report).toEqual(goldenOf(name, 'report')));
   it('holds no API key and one credential', () => {
     const text = JSON.stringify(c);
