@@ -1,6 +1,6 @@
 /**
  * CopeCart IPN: a JSON POST with `X-Copecart-Signature` = base64(HMAC-SHA256(IPN secret, raw body)).
- * No timestamp. Sources: the implementations cited in /work/shared/shop-webhooks.md §2.2 (the vendor's PDF
+ * No timestamp. Sources: several independent public integrations (PHP and Node) agree on it (the vendor's PDF
  * v1.6.7 was not available).
  */
 import { amount, anyEqual, header, hmacSha256, isObject, rawBytes, text, type Normalised, type ShopEventName, type ShopRequest, type Verification } from './types';

@@ -5,7 +5,7 @@
  * sorted by key as byte strings: `key=value` + passphrase (the passphrase after every pair, no separator).
  * Digistore24 signs with the original key case; the `convert_keys_to_uppercase` variant (keys upper-cased,
  * sorted upper-cased) is accepted too. Sources: Digistore24's IPN receiver example and digistore24/ds24-skills
- * `skills/ds24-ipn/references/ipn-protocol.md` (see /work/shared/shop-webhooks.md §1.2).
+ * `skills/ds24-ipn/references/ipn-protocol.md`.
  */
 import { createHash } from 'node:crypto';
 import { amount, bodyFields, isObject, sameText, text, type Normalised, type ShopEventName, type ShopRequest, type Verification } from './types';

@@ -1,7 +1,8 @@
 /**
  * ThriveCart webhooks: no signature; every body carries `thrivecart_secret`, which must equal the account's
  * Secret word (Settings → ThriveCart API). Compared in constant time and removed from the output.
- * Form-encoded (flat `customer[email]` or nested) or JSON. Source: /work/shared/shop-webhooks.md §3.
+ * Form-encoded (flat `customer[email]` or nested) or JSON. Source: ThriveCart's support article on webhook
+ * notifications ("we include a `thrivecart_secret` parameter … will match up with the 'Secret word'").
  */
 import { amount, bodyFields, field, isObject, sameText, text, type Normalised, type ShopEventName, type ShopRequest, type Verification } from './types';
 
