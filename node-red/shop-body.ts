@@ -3,6 +3,7 @@
  * kept away from the body parsers in front by the webhook nodes' root middleware (webhook-body.ts).
  */
 import type { Request } from './types';
+import { readRawBody } from './webhook-body';
 
 /** The largest notification body read (Digistore24's 173 fields are about 6 KB). */
 export const MAX_SHOP_BODY_BYTES = 1024 * 1024;
@@ -28,34 +29,5 @@ export function readShopBody(req: Request): Promise<ShopBody> {
   if (Number(req.headers['content-length']) > MAX_SHOP_BODY_BYTES) return Promise.reject(new ShopBodyError(413, 'The body is too large'));
   // Read already (by a middleware in front that the root middleware could not keep away): only its result is left.
   if (req.readableEnded || (!marked[OWN_BODY] && marked._body)) return Promise.resolve({ parsed: req.body });
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_SHOP_BODY_BYTES) {
-        stop();
-        req.pause();
-        reject(new ShopBodyError(413, 'The body is too large'));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
-      resolve({ rawBody: Buffer.concat(chunks) });
-    };
-    const onError = () => {
-      stop();
-      reject(new ShopBodyError(400, 'The body could not be read'));
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
+  return readRawBody(req, MAX_SHOP_BODY_BYTES, new ShopBodyError(413, 'The body is too large'), new ShopBodyError(400, 'The body could not be read')).then((rawBody) => ({ rawBody }));
 }

@@ -104,6 +104,25 @@ export function readJsonBody(req: Request): Promise<unknown> {
     if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body) && Object.keys(body).length > 0) return Promise.resolve(body);
     return Promise.reject(bodyError(400, 'The body is empty or was not JSON: Memberspot sends a JSON object'));
   }
+  return readRawBody(req, MAX_BODY_BYTES, bodyError(413, `The body is larger than ${MAX_BODY_BYTES} bytes`), bodyError(400, 'The body could not be read')).then(
+    (bytes) => {
+      const text = bytes.toString('utf8').trim();
+      if (text === '') throw bodyError(400, 'The body is empty: Memberspot sends a JSON object');
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw bodyError(400, 'The body is not valid JSON');
+      }
+    },
+  );
+}
+
+/**
+ * Reads a request's body, at most `maxBytes`: the bytes, or `tooLarge` as soon as it grows past the limit
+ * (reading stops: the answer then closes the connection instead of reading the rest), or `unreadable`.
+ * Both webhook nodes (memberspot webhook, memberspot shop) read their bodies with it.
+ */
+export function readRawBody(req: Request, maxBytes: number, tooLarge: Error, unreadable: Error): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -114,28 +133,21 @@ export function readJsonBody(req: Request): Promise<unknown> {
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        // Stop reading: the answer (413) closes the connection instead of reading the rest.
+      if (size > maxBytes) {
         stop();
         req.pause();
-        reject(bodyError(413, `The body is larger than ${MAX_BODY_BYTES} bytes`));
+        reject(tooLarge);
         return;
       }
       chunks.push(chunk);
     };
     const onEnd = () => {
       stop();
-      const text = Buffer.concat(chunks).toString('utf8').trim();
-      if (text === '') return reject(bodyError(400, 'The body is empty: Memberspot sends a JSON object'));
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(bodyError(400, 'The body is not valid JSON'));
-      }
+      resolve(Buffer.concat(chunks));
     };
     const onError = () => {
       stop();
-      reject(bodyError(400, 'The body could not be read'));
+      reject(unreadable);
     };
     req.on('data', onData);
     req.on('end', onEnd);
