@@ -266,19 +266,17 @@ export function triggerNode(parameters: IDataObject, settings: TriggerNodeSettin
   };
 }
 
-export async function callTrigger(
-  parameters: IDataObject,
-  request: FakeWebhookRequest,
-  settings: TriggerNodeSettings = {},
-): Promise<{ result: IWebhookResponseData; status: number | undefined; sent: unknown }> {
-  const json: WorkflowJson = { nodes: [triggerNode(parameters, settings)], connections: {} };
-  const { workflow, data } = makeWorkflow(json);
-  const additionalData = additionalDataFor({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:1' }, data, 'webhook');
-  if (settings.secretCredential !== undefined) {
-    additionalData.credentialsHelper = new MemoryCredentialsHelper(credentialTypes, { [WEBHOOK_SECRET_TYPE]: { secret: settings.secretCredential } });
-  }
+/**
+ * The response object n8n hands a webhook (express's, in a real n8n), recording what the node answered by
+ * itself: its status and body. Shared by the trigger, Webhook and shop trigger helpers.
+ */
+export function recordingResponse() {
   const response = { statusCode: undefined as number | undefined, sent: undefined as unknown };
   const res = {
+    writeHead(code: number) {
+      response.statusCode = code;
+      return res;
+    },
     status(code: number) {
       response.statusCode = code;
       return res;
@@ -291,10 +289,26 @@ export async function callTrigger(
       response.sent = body;
       return res;
     },
-    end() {
+    end(...body: unknown[]) {
+      if (body.length > 0) response.sent = body[0];
       return res;
     },
   };
+  return { response, res };
+}
+
+export async function callTrigger(
+  parameters: IDataObject,
+  request: FakeWebhookRequest,
+  settings: TriggerNodeSettings = {},
+): Promise<{ result: IWebhookResponseData; status: number | undefined; sent: unknown }> {
+  const json: WorkflowJson = { nodes: [triggerNode(parameters, settings)], connections: {} };
+  const { workflow, data } = makeWorkflow(json);
+  const additionalData = additionalDataFor({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:1' }, data, 'webhook');
+  if (settings.secretCredential !== undefined) {
+    additionalData.credentialsHelper = new MemoryCredentialsHelper(credentialTypes, { [WEBHOOK_SECRET_TYPE]: { secret: settings.secretCredential } });
+  }
+  const { response, res } = recordingResponse();
   const req = { body: request.body, query: request.query ?? {}, headers: request.headers ?? {}, method: 'POST', params: {} };
   Object.assign(additionalData, { httpRequest: req, httpResponse: res });
   const node = workflow.getNode('Memberspot Trigger') as INode;
@@ -339,25 +353,7 @@ export async function callWebhookNode(json: WorkflowJson, nodeName: string, call
   const { workflow, data } = makeWorkflow(json);
   const additionalData = additionalDataFor({ apiKey: 'unused-key', baseUrl: 'http://127.0.0.1:1' }, data, 'webhook');
   additionalData.credentialsHelper = new MemoryCredentialsHelper(credentialTypes, call.headerAuth ? { httpHeaderAuth: call.headerAuth } : {});
-  const response = { status: undefined as number | undefined, sent: undefined as unknown };
-  const res = {
-    writeHead(code: number) {
-      response.status = code;
-      return res;
-    },
-    status(code: number) {
-      response.status = code;
-      return res;
-    },
-    end(body?: unknown) {
-      response.sent = body;
-      return res;
-    },
-    send(body: unknown) {
-      response.sent = body;
-      return res;
-    },
-  };
+  const { response, res } = recordingResponse();
   const headers = Object.fromEntries(Object.entries(call.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const req = { body: call.body, query: {}, headers: { 'content-type': 'application/json', ...headers }, method: 'POST', params: {} };
   Object.assign(additionalData, { httpRequest: req, httpResponse: res });
@@ -375,5 +371,5 @@ export async function callWebhookNode(json: WorkflowJson, nodeName: string, call
     null,
   );
   const result = await (type.webhook as (this: N8nCore.WebhookContext) => Promise<IWebhookResponseData>).call(context);
-  return { result, status: response.status, sent: response.sent, items: result.workflowData?.[0] };
+  return { result, status: response.statusCode, sent: response.sent, items: result.workflowData?.[0] };
 }

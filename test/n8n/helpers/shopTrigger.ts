@@ -5,7 +5,7 @@
 import type * as N8nCore from 'n8n-core';
 import type { IDataObject, INode, INodeParameters, INodeType, IWebhookResponseData, Workflow, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 import { MemoryCredentialsHelper, n8nCore } from '../../../bench/harness/n8n-engine';
-import { additionalDataFor, CREDENTIAL_TYPE, credentialTypes, makeWorkflow, nodeTypes, PACKAGE } from './engine';
+import { additionalDataFor, CREDENTIAL_TYPE, credentialTypes, makeWorkflow, nodeTypes, PACKAGE, recordingResponse } from './engine';
 
 export const SHOP_TRIGGER = `${PACKAGE.name}.memberspotShopTrigger`;
 export const SHOP_SECRET_TYPE = 'memberflowShopWebhookSecretApi';
@@ -52,24 +52,7 @@ export function shopTrigger(parameters: IDataObject, secret: string | undefined)
   async function call(request: ShopCall): Promise<ShopAnswer> {
     const method = request.method ?? 'POST';
     const additionalData = additional();
-    const response = { statusCode: undefined as number | undefined, sent: undefined as unknown };
-    const res = {
-      status(code: number) {
-        response.statusCode = code;
-        return res;
-      },
-      json(body: unknown) {
-        response.sent = body;
-        return res;
-      },
-      send(body: unknown) {
-        response.sent = body;
-        return res;
-      },
-      end() {
-        return res;
-      },
-    };
+    const { response, res } = recordingResponse();
     const rawBody = request.rawBody === undefined ? undefined : Buffer.from(request.rawBody);
     const req = { body: request.body ?? {}, rawBody, query: request.query ?? {}, headers: request.headers ?? {}, method, params: {} };
     Object.assign(additionalData, { httpRequest: req, httpResponse: res });
