@@ -50,6 +50,9 @@ export const orderIdField: FieldDefinition = {
   description: "The shop's order number, as stored when access was granted (e.g. from Digistore24, Stripe or CopeCart)",
 };
 
+/** The German label and help of orderIdField, for the actions that look an order up by it. */
+export const orderIdFieldDe = { label: 'Bestellnummer', help: 'Die Bestellnummer des Shops, wie sie beim Vergeben des Zugangs gespeichert wurde (z. B. von Digistore24, Stripe oder CopeCart)' };
+
 export const courseIdField: FieldDefinition = {
   name: 'courseId',
   label: 'Course ID',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { flag, text } from '../validation';
-import { defineAction, orderIdField } from './define';
+import { defineAction, orderIdField, orderIdFieldDe } from './define';
 import { asObject } from './normalize';
 
 export const deleteOrderAccess = defineAction({
@@ -19,7 +19,7 @@ export const deleteOrderAccess = defineAction({
       description:
         'ENDGÜLTIG: Entfernt den Zugang, der mit einer Bestellnummer vergeben wurde, samt Fortschritt (z. B. bei einer Rücklastschrift). Lässt sich nicht rückgängig machen.',
       fields: {
-        orderId: { label: 'Bestellnummer', help: 'Die Bestellnummer des Shops, wie sie beim Vergeben des Zugangs gespeichert wurde (z. B. von Digistore24, Stripe oder CopeCart)' },
+        orderId: orderIdFieldDe,
         active: { label: 'Aktiv', help: 'Das optionale Feld aus Make: wenn gesetzt, wird der Zugang der Bestellung auf diesen Zustand gesetzt, statt ihn zu entfernen (gesetzt, aber leer ist ein Fehler). Für neue Abläufe: Bestellstatus setzen' },
       },
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { email, flag, text } from '../validation';
-import { defineAction, emailField, orderIdField } from './define';
+import { defineAction, emailField, orderIdField, orderIdFieldDe } from './define';
 import { asObject } from './normalize';
 
 export const revokeOrderAccess = defineAction({
@@ -20,7 +20,7 @@ export const revokeOrderAccess = defineAction({
         'Deaktiviert den Zugang, der mit einer Bestellnummer vergeben wurde (z. B. bei Rückerstattung oder Kündigung); mit Aktiv = true wird er wieder aktiviert.',
       fields: {
         email: { label: 'E-Mail', help: 'Die E-Mail-Adresse des Benutzers in Memberspot' },
-        orderId: { label: 'Bestellnummer', help: 'Die Bestellnummer des Shops, wie sie beim Vergeben des Zugangs gespeichert wurde (z. B. von Digistore24, Stripe oder CopeCart)' },
+        orderId: orderIdFieldDe,
         active: { label: 'Aktiv', help: 'false deaktiviert den Zugang der Bestellung (der übliche Fall); true aktiviert ihn wieder' },
       },
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { flag, text } from '../validation';
-import { defineAction, orderIdField } from './define';
+import { defineAction, orderIdField, orderIdFieldDe } from './define';
 import { asObject } from './normalize';
 
 /**
@@ -22,7 +22,7 @@ export const setOrderState = defineAction({
       description:
         'Aktiviert (true) oder deaktiviert (false) den Zugang, der mit einer Bestellnummer vergeben wurde, ohne E-Mail; der Fortschritt bleibt. Aktiv ist Pflicht: nichts wird entfernt.',
       fields: {
-        orderId: { label: 'Bestellnummer', help: 'Die Bestellnummer des Shops, wie sie beim Vergeben des Zugangs gespeichert wurde (z. B. von Digistore24, Stripe oder CopeCart)' },
+        orderId: orderIdFieldDe,
         active: { label: 'Aktiv', help: 'true aktiviert den Zugang der Bestellung, false deaktiviert ihn (Pflicht; ein leerer Wert ist ein Fehler)' },
       },
     },
