@@ -99,7 +99,9 @@ async function waitUntilUp(url, child, log) {
       throw new Error(`Node-RED stopped while starting. Its log:\n${log()}`);
     }
     try {
-      if ((await fetch(`${url}/auth/login`)).ok) return;
+      // The server can listen before the start's flows have started: a deploy that counted that
+      // "Started flows" as its own would return before its flows run.
+      if ((await fetch(`${url}/auth/login`)).ok && /Started flows/.test(log())) return;
     } catch {
       // not listening yet
     }

@@ -62,12 +62,14 @@ export async function startNodeRed(options: StartOptions = {}): Promise<NodeRed>
   child.stderr?.on('data', (d) => (output += d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  // Ready when the editor answers (the process prints "Started flows" a moment earlier).
+  // Ready when the editor answers and the flows of the start have started. The HTTP server can listen
+  // before "Started flows" is printed (seen in CI under load): a deploy that counted that line as its own
+  // would return before its flows run, and the first request would get a 404.
   for (let i = 0; ; i += 1) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${output}`);
     try {
       const response = await fetch(`${url}${adminRoot}/auth/login`);
-      if (response.ok) break;
+      if (response.ok && output.includes('Started flows')) break;
     } catch {
       /* not listening yet */
     }
