@@ -1,6 +1,6 @@
 import { errorBody, THROTTLER_MESSAGE, throttledReply, type Reply } from './http';
 import { validateFaults, validateScript } from './options';
-import type { FaultOptions, ScriptedFault } from './types';
+import type { FaultOptions, FaultRequest, ScriptedFault } from './types';
 
 /** What happens to a request before it is processed: wait `delayMs`, then process it, drop it, or answer for it. */
 export type FaultAction =
@@ -30,16 +30,16 @@ export class FaultInjector {
   }
 
   /** Scripted faults come first, one per matching request; only then the random ones. */
-  decide(rawPath: string): FaultAction {
+  decide(rawPath: string, request: FaultRequest = { method: 'GET', path: rawPath, body: '' }): FaultAction {
     if (!rawPath.startsWith(this.options.pathPrefix ?? DEFAULT_PATH_PREFIX)) return { kind: 'proceed', delayMs: 0 };
     const scripted = this.scripted.shift();
-    return scripted ? fromScript(scripted) : this.roll();
+    return scripted ? fromScript(scripted) : this.roll(request);
   }
 
   /** Draws from the PRNG only for the faults that are configured, so an injected sequence stays predictable. */
-  private roll(): FaultAction {
+  private roll(request: FaultRequest): FaultAction {
     const { latencyMs = 0, latencyRate = 1, resetRate = 0, rateLimitBurstRate = 0, errorRate = 0 } = this.options;
-    const random = this.options.random ?? Math.random;
+    const random = this.options.randomFor?.(request) ?? this.options.random ?? Math.random;
     const happens = (rate: number) => rate > 0 && random() < rate;
 
     const delayMs = latencyMs > 0 && happens(latencyRate) ? latencyMs : 0;

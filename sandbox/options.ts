@@ -51,7 +51,7 @@ export function validateFaults(faults: unknown): FaultOptions | null {
   for (const rate of RATES) {
     if (faults[rate] !== undefined && !isNumberIn(faults[rate], 0, 1)) fail(`faults.${rate} must be a number from 0 to 1`);
   }
-  const { errorStatuses, latencyMs, pathPrefix, random } = faults;
+  const { errorStatuses, latencyMs, pathPrefix, random, randomFor } = faults;
   if (errorStatuses !== undefined && !(Array.isArray(errorStatuses) && errorStatuses.length > 0 && errorStatuses.every(isErrorStatus))) {
     fail('faults.errorStatuses must be a non-empty array of statuses from 400 to 599');
   }
@@ -60,6 +60,7 @@ export function validateFaults(faults: unknown): FaultOptions | null {
     fail("faults.pathPrefix must be a path starting with '/'");
   }
   if (random !== undefined && typeof random !== 'function') fail('faults.random must be a function');
+  if (randomFor !== undefined && typeof randomFor !== 'function') fail('faults.randomFor must be a function');
   return faults as FaultOptions;
 }
 

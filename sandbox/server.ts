@@ -175,7 +175,7 @@ export class SandboxServer implements Sandbox {
     const body = parseRequestBody(raw, req.headers['content-type']);
     const routing = routeRequest(method, path);
     const auth = authOf(req.headers['x-api-key'], this.apiKey);
-    const fault = this.faults.decide(path);
+    const fault = this.faults.decide(path, { method, path, body: raw.text });
     if (fault.delayMs > 0) await sleep(fault.delayMs, undefined, { signal: this.closing.signal });
     const status = this.answer({ method, query, body, routing, auth }, fault, res);
     this.log.record(

@@ -115,6 +115,19 @@ export interface FaultOptions {
   pathPrefix?: string;
   /** Injectable PRNG returning numbers in [0, 1). Default Math.random. */
   random?: () => number;
+  /**
+   * A PRNG per request, over `random` (in process only): for runs whose faults must not depend on the order
+   * in which concurrent requests arrive, e.g. one seeded from the request and how often it was seen.
+   */
+  randomFor?: (request: FaultRequest) => () => number;
+}
+
+/** What `randomFor` is told about a request. */
+export interface FaultRequest {
+  method: string;
+  path: string;
+  /** The raw body as text ('' for none). */
+  body: string;
 }
 
 /** One fault for the next matching request: an answer, a dropped connection, or a delay before normal processing. */

@@ -22,6 +22,24 @@ async function secretOf(context: IWebhookFunctions | IHookFunctions): Promise<st
 	return typeof credential.secret === 'string' ? credential.secret : '';
 }
 
+/**
+ * Makes sure n8n saves what this webhook call changed in the workflow's static data (the replay memory).
+ *
+ * n8n saves a webhook's static data after the run only when the static data's change flag is still set.
+ * n8n 2.41 (WorkflowRunner.establishContextForPersistence) builds a second Workflow over the same static-data
+ * object after the webhook method returned, and wrapping it again resets that flag: every change after the
+ * first (the first one lands on empty static data, which is not shared) was lost, so a refund was forgotten
+ * and its replayed purchase granted again. Giving this call's workflow its own copy of the static data
+ * (n8n-workflow's `overrideStaticData`, which flags the copy as changed) keeps the flag out of that reset;
+ * n8n then saves the copy after the run, as it saves any change. Hosts without that method (none of the
+ * versions we test) keep n8n's own behaviour. Test: test/e2e/n8n/shop.e2e.test.ts on 2.41.1.
+ */
+function keepStaticDataChange(context: IWebhookFunctions): void {
+	const workflow = (context as unknown as { workflow?: { staticData?: unknown; overrideStaticData?: (data: IDataObject) => void } }).workflow;
+	if (typeof workflow?.overrideStaticData !== 'function' || typeof workflow.staticData !== 'object' || workflow.staticData === null) return;
+	workflow.overrideStaticData(JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject);
+}
+
 const EVENT_LABELS: Record<(typeof SHOP_EVENTS)[number], string> = {
 	purchase: 'Purchase (Grant Access)',
 	refund: 'Refund',
@@ -128,10 +146,12 @@ export class MemberspotShopTrigger implements INodeType {
 		}
 		const req = this.getRequestObject() as unknown as { rawBody?: Buffer };
 		const memory = this.getWorkflowStaticData('node') as ReplayMemory;
+		const remembered = JSON.stringify(memory);
 		const decision = handleShopWebhook(
 			{ rawBody: req.rawBody, body: this.getBodyData(), headers: this.getHeaderData() as Record<string, unknown>, query: this.getQueryData() as Record<string, unknown> },
 			{ shop, secret, memory },
 		);
+		if (JSON.stringify(memory) !== remembered) keepStaticDataChange(this);
 		switch (decision.kind) {
 			case 'unconfigured':
 			case 'unauthorized':

@@ -29,6 +29,26 @@ describe('random faults', () => {
     expect(fixture.sandbox.requests[0].body).toEqual({ email: 'neu@example.com', grantOffer: 'off_basic' });
   });
 
+  it('randomFor draws from a PRNG per request, told the method, path and raw body', async () => {
+    const told: unknown[] = [];
+    // A 503 for the offers list, none for anything else: the decision follows the request, not the order.
+    fixture.sandbox.setFaults({
+      errorRate: 0.5,
+      errorStatuses: [503],
+      random: () => 0,
+      randomFor: (request) => {
+        told.push(request);
+        return () => (request.path === '/v1/offers' ? 0 : 0.9);
+      },
+    });
+    expect((await grantNewUser()).status).toBe(201);
+    expect((await api.get('/v1/offers')).status).toBe(503);
+    expect(told).toEqual([
+      { method: 'POST', path: '/v1/users/grant-user-offer-by-mail', body: JSON.stringify({ email: 'neu@example.com', grantOffer: 'off_basic' }) },
+      { method: 'GET', path: '/v1/offers', body: '' },
+    ]);
+  });
+
   it('uses the configured error statuses', async () => {
     fixture.sandbox.setFaults({ errorRate: 1, errorStatuses: [502] });
 
