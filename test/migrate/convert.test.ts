@@ -43,11 +43,11 @@ describe('grant after purchase', () => {
     expect(node('Zugang gewähren').parameters).toEqual({
       resource: 'access',
       operation: 'grant',
-      email: "={{ String(String($('Shop webhook').item.json.body.email ?? '').trim() ?? '').toLowerCase() }}",
+      email: "={{ String(String($json.body.email ?? '').trim() ?? '').toLowerCase() }}",
       accessId: { __rl: true, mode: 'id', value: 'off_basic' },
-      firstName: "={{ ((($('Shop webhook').item.json.body.first_name) ?? '') === '' ? (\"Kunde\") : ($('Shop webhook').item.json.body.first_name)) }}",
-      lastName: "={{ $('Shop webhook').item.json.body[\"last name\"] }}",
-      orderId: "=DS24-{{ $('Shop webhook').item.json.body.order_id }}",
+      firstName: "={{ ((($json.body.first_name) ?? '') === '' ? (\"Kunde\") : ($json.body.first_name)) }}",
+      lastName: '={{ $json.body["last name"] }}',
+      orderId: '=DS24-{{ $json.body.order_id }}',
     });
     const red = c.nodeRed.find((n) => n.type === 'memberspot');
     expect(red).toMatchObject({
@@ -67,7 +67,7 @@ describe('grant after purchase', () => {
     expect(node('Shop webhook').parameters).toMatchObject({ httpMethod: 'POST', path: 'ds24-kauf', responseMode: 'responseNode' });
     expect(node('Respond to Webhook').parameters).toEqual({
       respondWith: 'text',
-      responseBody: "=OK {{ $('Zugang gewähren').item.json.email }}",
+      responseBody: '=OK {{ $json.email }}',
       options: { responseCode: 200, responseHeaders: { entries: [{ name: 'Content-Type', value: 'text/plain' }] } },
     });
     expect(c.n8n.connections['Shop webhook'].main[0]).toEqual([{ node: 'Zugang gewähren', type: 'main', index: 0 }]);
@@ -90,10 +90,17 @@ describe('sync order status with a router', () => {
     const placeholder = c.n8n.nodes.find((n) => n.name === 'Rebuild: Log unknown event');
     expect(placeholder).toMatchObject({ type: 'n8n-nodes-base.noOp', disabled: true });
     expect(placeholder?.notes).toContain('google-sheets:addRow');
-    const keep = c.nodeRed.find((n) => n.id === 'make1keep');
-    expect((keep?.wires as string[][])[0]).toEqual(['make3gate', 'make4gate', 'make5gate', 'make6gate']);
-    expect(c.nodeRed.find((n) => n.id === 'make6todo')).toMatchObject({ type: 'function', d: true });
-    expect(c.nodeRed.find((n) => n.type === 'catch')).toMatchObject({ scope: ['make3ms', 'make4ms', 'make5ms', 'make6todo'] });
+    // Node-RED ids carry the scenario's tag, so that two converted scenarios share none.
+    const tag = c.nodeRed[0].id.replace(/^make0flow0tab-/, '');
+    expect(tag).toMatch(/^[0-9a-f]{6}$/);
+    const id = (local: string) => `${local}-${tag}`;
+    const keep = c.nodeRed.find((n) => n.id === id('make1keep'));
+    expect((keep?.wires as string[][])[0]).toEqual(['make3gate', 'make4gate', 'make5gate', 'make6gate'].map(id));
+    // The placeholder is enabled (a disabled Node-RED node drops what reaches it) and throws.
+    const todo = c.nodeRed.find((n) => n.id === id('make6todo'));
+    expect(todo).toMatchObject({ type: 'function', func: expect.stringContaining('throw new Error("rebuild this step: Make module 6 google-sheets:addRow")') });
+    expect(todo).not.toHaveProperty('d');
+    expect(c.nodeRed.find((n) => n.type === 'catch')).toMatchObject({ scope: ['make3ms', 'make4ms', 'make5ms', 'make6todo'].map(id) });
     expect(exitCodeOf(c.report)).toBe(1);
   });
 });
@@ -125,7 +132,8 @@ describe('recognition and review', () => {
       operation: 'call',
       method: 'GET',
       path: '/v1/offers',
-      query: { parameter: [{ name: 'q', value: "={{ $('Shop webhook').item.json.body.q }}" }] },
+      // The webhook is the node's direct input: $json.
+      query: { parameter: [{ name: 'q', value: '={{ $json.body.q }}' }] },
       additionalFields: { headers: { parameter: [{ name: 'X-A', value: 'b' }] } },
     });
     expect(c.nodeRed[2]).toBeDefined();
@@ -151,7 +159,7 @@ describe('recognition and review', () => {
     );
     expect(c.report.modules[1].status).toBe('review');
     expect(c.report.modules[1].notes.join(' ')).toMatch(/by its field labels \(Email, Order ID\) to Revoke Order Access/);
-    expect(c.n8n.nodes[1].parameters).toMatchObject({ resource: 'order', operation: 'revoke', email: "={{ $('Shop webhook').item.json.body.email }}" });
+    expect(c.n8n.nodes[1].parameters).toMatchObject({ resource: 'order', operation: 'revoke', email: '={{ $json.body.email }}' });
   });
 
   it('keeps an untranslatable mapping verbatim and marks the module for review', () => {
@@ -184,7 +192,7 @@ describe('recognition and review', () => {
     expect(c.nodeRed.find((n) => n.type === 'memberspot-shop')).toMatchObject({ path: '/shop-digistore24' });
     expect(c.nodeRed.find((n) => n.type === 'memberspot-shop-config')).toMatchObject({ shop: 'digistore24' });
     expect(c.report.modules[0].status).toBe('review');
-    expect(c.n8n.nodes[1].parameters.email).toBe("={{ $('Shop Webhook Trigger').item.json.email }}");
+    expect(c.n8n.nodes[1].parameters.email).toBe('={{ $json.email }}');
   });
 });
 

@@ -1,0 +1,132 @@
+/**
+ * memberspot-migrate end to end in the real n8n CLI, per pinned version: the blueprints of test/migrate are
+ * converted by the built bin (dist/migrate/cli.js), the written .n8n.json files are imported with
+ * `n8n import:workflow` as they are (only the node types renamed to CUSTOM.*, as n8n names a package loaded
+ * from a custom folder), a credential named "Memberspot" is created as the report says (its id is not the
+ * one in the file: n8n finds it by name), the workflows are activated and `n8n start` runs them; a shop's
+ * POST to each converted webhook then acts at the sandbox over real HTTP:
+ *
+ * - grant after purchase: grants with the mapped email, names, offer and order id and answers what the
+ *   blueprint's WebhookRespond asked for (200, "OK <email>", text/plain);
+ * - sync order status: a refund reaches only Revoke Order Access, a chargeback only Delete Access, an
+ *   unknown event only the (disabled) placeholder of the fallback route;
+ * - a failing grant (an offer the school does not have) answers an error status, so that the shop retries.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../../sandbox';
+import { freePort, makeHome, ROOT, runCli, startN8n, VERSIONS, waitForWebhook, writeJson, type N8nHome, type RunningN8n } from './helpers';
+
+const API_KEY = 'e2e-migrate-key-3b8d1f60';
+// Not the id the converter writes (memberspot-credential): the user creates the credential in the editor.
+const CREDENTIAL = { id: 'msE2eMigrate0001', name: 'Memberspot' };
+const BLUEPRINTS = ['grant-after-purchase', 'sync-order-status'];
+
+/** The built bin on a blueprint of test/migrate/blueprints; returns the written n8n workflow's text. */
+function convertWithBin(blueprint: string, out: string): { code: number | null; workflow: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'migrate', 'cli.js'), join(ROOT, 'test', 'migrate', 'blueprints', `${blueprint}.json`), '--out', out, '--target', 'n8n', '--json'], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0 && result.status !== 1) throw new Error(`memberspot-migrate failed on ${blueprint} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  const report = JSON.parse(result.stdout) as { files: string[] };
+  return { code: result.status, workflow: readFileSync(report.files[0], 'utf8') };
+}
+
+describe.each(VERSIONS)('n8n %s', (version) => {
+  let sandbox: Sandbox;
+  let home: N8nHome;
+  let n8n: RunningN8n | undefined;
+  const v1 = () => sandbox.requests.filter((r) => r.path.startsWith('/v1'));
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${n8n!.url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+  };
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ apiKey: API_KEY });
+    const port = await freePort();
+    home = makeHome(port);
+    // n8n 2's task broker listens on 5679 unless told otherwise: another n8n on the machine must not stop this one.
+    home.env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
+    const out = join(home.dir, 'migrated');
+    mkdirSync(out);
+    const credentials = writeJson(home.dir, 'credentials.json', [{ ...CREDENTIAL, type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } }]);
+    expect((await runCli(version, ['import:credentials', `--input=${credentials}`], home.env)).code).toBe(0);
+    for (const blueprint of BLUEPRINTS) {
+      const { code, workflow } = convertWithBin(blueprint, out);
+      // grant-after-purchase converts fully; sync-order-status has a Google Sheets step to rebuild.
+      expect(code).toBe(blueprint === 'grant-after-purchase' ? 0 : 1);
+      expect(workflow).not.toContain(API_KEY);
+      const file = join(home.dir, `${blueprint}.json`);
+      writeFileSync(file, workflow.replace(/@memberflow\/n8n-nodes-memberspot\./g, 'CUSTOM.'));
+      const imported = await runCli(version, ['import:workflow', `--input=${file}`], home.env);
+      expect({ blueprint, code: imported.code, log: imported.code === 0 ? '' : `${imported.stdout}\n${imported.stderr}` }).toEqual({ blueprint, code: 0, log: '' });
+    }
+    // The files carry no workflow id: n8n gave them one on import.
+    const listed = await runCli(version, ['list:workflow'], home.env);
+    const ids = listed.stdout.split('\n').map((line) => /^(\w+)\|/.exec(line.trim())?.[1]).filter((id): id is string => id !== undefined);
+    expect(ids).toHaveLength(BLUEPRINTS.length);
+    for (const id of ids) expect((await runCli(version, ['update:workflow', `--id=${id}`, '--active=true'], home.env)).code).toBe(0);
+
+    n8n = await startN8n(version, home, port);
+    // n8n registers the active workflows' webhooks after its editor is up; a CORS preflight answers 204 once
+    // a path is registered and runs nothing.
+    for (const path of ['ds24-kauf', 'order-status']) {
+      await waitForWebhook(`${n8n.url}/webhook/${path}`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1', 'access-control-request-method': 'POST' } });
+    }
+  });
+
+  afterAll(async () => {
+    await n8n?.stop();
+    await sandbox?.close();
+    home?.cleanup();
+  });
+
+  beforeEach(() => sandbox.clearLog());
+
+  it('grant after purchase: the shop POST grants with the mapped fields and gets the blueprint’s response', async () => {
+    const r = await post('ds24-kauf', { email: '  Neu@Example.COM ', first_name: '', 'last name': 'Lovelace', order_id: 77 });
+    expect({ status: r.status, text: r.text }).toEqual({ status: 200, text: 'OK neu@example.com' });
+    expect(r.type).toContain('text/plain');
+    const user = sandbox.state.userByEmail('neu@example.com');
+    expect(user).toMatchObject({ email: 'neu@example.com', firstname: 'Kunde', name: 'Lovelace' });
+    expect(user?.offers).toEqual([expect.objectContaining({ offerId: 'off_basic', orderId: 'DS24-77', active: true })]);
+    expect(v1().map((q) => [q.method, q.path, q.auth])).toEqual([['POST', '/v1/users/grant-user-offer-by-mail', 'valid']]);
+    expect(n8n!.output()).not.toContain(API_KEY);
+  });
+
+  it('sync order status: a refund reaches only Revoke Order Access, a chargeback only Delete Access', async () => {
+    const email = 'router.n8n@example.com';
+    const purchase = await post('order-status', { event: 'purchase', email, offer: 'off_basic', first_name: 'Ro', last_name: 'Uter', order_id: 'ORD-1' });
+    expect(purchase.status).toBe(200);
+    expect(sandbox.state.userByEmail(email)?.offers).toEqual([expect.objectContaining({ offerId: 'off_basic', orderId: 'ORD-1', active: true })]);
+    expect(v1().map((q) => q.path)).toEqual(['/v1/users/grant-user-offer-by-mail']);
+
+    sandbox.clearLog();
+    expect((await post('order-status', { event: 'REFUND', email, offer: 'off_basic', order_id: 'ORD-1' })).status).toBe(200);
+    expect(v1().map((q) => q.path)).toEqual(['/v1/users/set-order-state']);
+    expect(sandbox.state.userByEmail(email)?.offers).toEqual([expect.objectContaining({ offerId: 'off_basic', active: false })]);
+
+    sandbox.clearLog();
+    expect((await post('order-status', { event: 'chargeback', email, offer: 'off_basic', order_id: 'ORD-1' })).status).toBe(200);
+    expect(v1().map((q) => q.path)).toEqual(['/v1/users/set-offer-state']);
+    expect(sandbox.state.userByEmail(email)?.offers ?? []).toEqual([]);
+
+    // The fallback route holds only the disabled placeholder of the Google Sheets step: nothing at Memberspot.
+    sandbox.clearLog();
+    expect((await post('order-status', { event: 'something else', email })).status).toBe(200);
+    expect(v1()).toEqual([]);
+  });
+
+  it('a failing grant answers an error status, so that the shop sends the notification again', async () => {
+    // grant-after-purchase grants the constant off_basic: without an email the grant fails (nothing is sent).
+    const r = await post('ds24-kauf', { email: '', order_id: 2 });
+    expect(r.status).toBeGreaterThanOrEqual(500);
+    expect(r.text).not.toContain('OK');
+    expect(v1()).toEqual([]);
+    const router = await post('order-status', { event: 'purchase', email: 'fails.router@example.com', offer: 'off_does_not_exist', order_id: 'O' });
+    expect(router.status).toBeGreaterThanOrEqual(500);
+    expect(sandbox.state.userByEmail('fails.router@example.com')?.offers ?? []).toEqual([]);
+  });
+});
