@@ -163,10 +163,10 @@ describe('recognition and review', () => {
   });
 
   it('keeps an untranslatable mapping verbatim and marks the module for review', () => {
-    const c = convert(readBlueprint(base({ module: 'memberspot:grantAccess', mapper: { email: '{{1.email}}', accessId: 'off_1', orderId: '{{formatDate(now; "YYYY")}}' } })));
+    const c = convert(readBlueprint(base({ module: 'memberspot:grantAccess', mapper: { email: '{{1.email}}', accessId: 'off_1', orderId: '{{sha256(1.order; "hex")}}' } })));
     expect(c.report.modules[1].status).toBe('review');
-    expect(c.report.modules[1].notes.join(' ')).toMatch(/field "orderId" "\{\{formatDate\(now; \\"YYYY\\"\)\}\}" cannot be translated: the function formatDate\(\) has no translation yet/);
-    expect(c.n8n.nodes[1].parameters.orderId).toBe('{{formatDate(now; "YYYY")}}');
+    expect(c.report.modules[1].notes.join(' ')).toMatch(/field "orderId" "\{\{sha256\(1\.order; \\"hex\\"\)\}\}" cannot be translated: the function sha256\(\) has no translation yet/);
+    expect(c.n8n.nodes[1].parameters.orderId).toBe('{{sha256(1.order; "hex")}}');
   });
 
   it('names the module and field of malformed IML', () => {
