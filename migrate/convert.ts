@@ -8,10 +8,24 @@
  */
 import { createHash } from 'node:crypto';
 import { allModules, type Blueprint, type Filter, type Module } from './blueprint';
-import { ImlError, parseTemplate } from './iml/parser';
+import { ImlError, parseTemplate, referencedModules } from './iml/parser';
 import { toN8n, toNodeRed, Untranslatable, type NodeRedValue, type Resolver } from './iml/translate';
 import { jsonataFilter, n8nFilter } from './filters';
-import { mapperValue, recognise, shopTrigger, type Recognition } from './memberspot';
+import {
+  AGGREGATOR,
+  firstKey,
+  GET_VARIABLE,
+  HTTP_KEYS,
+  HTTP_MODULES,
+  ITERATOR,
+  mapperValue,
+  recognise,
+  SET_VARIABLE,
+  shopTrigger,
+  textSeparator,
+  type Recognition,
+} from './memberspot';
+import type { PathStep } from './iml/parser';
 import { definitions } from '../shared/actions/registry';
 
 export const PACKAGE_NAME = '@memberflow/n8n-nodes-memberspot';
@@ -78,6 +92,8 @@ interface Output {
   /** The same where the module's node is the direct input of the node being written (`$json`, `$json.body`). */
   n8nDirect?: string;
   nodeRed: string;
+  /** n8n names a field of the output differently (Make's `data` of an HTTP module is n8n's `body`). */
+  n8nRename?: Record<string, string>;
 }
 
 /** One place the next node hangs on: an n8n node's output and a Node-RED node's port. */
@@ -128,6 +144,12 @@ class Converter {
   private usesMemberspot = false;
   /** A route's first module, whose filter is the route's condition (its gate is made by the router). */
   private routeFirst = new Set<number>();
+  /** Iterators converted so far, for their aggregators. */
+  private iterators = new Map<number, Module>();
+  /** Modules that became placeholders: module id → `app:Module`. */
+  private placeholders = new Map<number, string>();
+  /** Variables set so far: where each one's value is in each host. */
+  private variables = new Map<string, { n8n: string; nodeRed: string }>();
 
   /**
    * Per scenario (a hash of its name): the n8n webhook and node ids and the Node-RED node ids. Two converted
@@ -181,13 +203,17 @@ class Converter {
       if (!o) throw new Untranslatable(`it refers to module ${id}, which comes later or does not exist`);
       return o;
     };
-    return {
-      n8n: (id) => {
-        const o = lookup(id);
-        return id === direct && o.n8nDirect ? o.n8nDirect : o.n8n;
-      },
-      nodeRed: (id) => lookup(id).nodeRed,
+    const n8n: Resolver = (id) => {
+      const o = lookup(id);
+      return id === direct && o.n8nDirect ? o.n8nDirect : o.n8n;
     };
+    n8n.rewrite = (id, path) => {
+      const rename = this.outputs.get(id)?.n8nRename;
+      const first = path[0];
+      if (!rename || first?.kind !== 'key' || !(first.name in rename)) return path;
+      return [{ kind: 'key', name: rename[first.name] } as PathStep, ...path.slice(1)];
+    };
+    return { n8n, nodeRed: (id) => lookup(id).nodeRed };
   }
 
   /** A mapping in both hosts; what cannot be translated is kept verbatim and marks the module for review. */
@@ -198,6 +224,10 @@ class Converter {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     try {
       const template = parseTemplate(text);
+      for (const id of referencedModules(template)) {
+        const placeholder = this.placeholders.get(id);
+        if (placeholder) this.review(m, `field "${field}" reads module ${id} (${placeholder}), a placeholder: it is empty until that step is rebuilt`);
+      }
       const { n8n, nodeRed } = this.resolvers();
       return { n8n: toN8n(template, n8n), nodeRed: toNodeRed(template, nodeRed) };
     } catch (error) {
@@ -434,6 +464,11 @@ class Converter {
       const shop = shopTrigger(m);
       const recognition = shop ? null : recognise(m);
       if (shop) out = this.shop(m, shop, tails);
+      else if (ITERATOR.has(kind)) out = this.iterator(m, tails);
+      else if (AGGREGATOR.has(kind)) out = this.aggregator(m, tails);
+      else if (SET_VARIABLE.has(kind)) out = this.setVariables(m, tails);
+      else if (GET_VARIABLE.has(kind)) out = this.getVariables(m, tails);
+      else if (HTTP_MODULES.has(kind)) out = this.http(m, tails);
       else if (recognition && recognition.action) out = this.memberspot(m, recognition, tails);
       else out = this.placeholder(m, tails, recognition ? recognition.note : `no converter for ${m.module} yet`);
     }
@@ -571,6 +606,319 @@ class Converter {
       r.nodeRed = res.id;
     }
     return [{ n8n: { node: node.name, output: 0 }, nodeRed: null }];
+  }
+
+
+  // ----------------------------------------------------------------------------------- Make's tools
+
+  /** An n8n Edit Fields (Set) node with only these fields. */
+  private n8nSet(name: string, position: [number, number], fields: { name: string; value: unknown; type?: string }[], tails: Tail[]): N8nNode {
+    return this.n8nAdd(
+      {
+        name,
+        type: 'n8n-nodes-base.set',
+        typeVersion: 3.4,
+        position,
+        parameters: {
+          mode: 'manual',
+          assignments: {
+            assignments: fields.map((f) => ({
+              id: this.uuid(),
+              name: f.name,
+              value: f.value,
+              type: f.type ?? (typeof f.value === 'number' ? 'number' : typeof f.value === 'boolean' ? 'boolean' : 'string'),
+            })),
+          },
+          includeOtherFields: false,
+          options: {},
+        },
+      },
+      tails,
+    );
+  }
+
+  /** A Node-RED change rule that sets `p` to a translated value. */
+  private static rule(p: string, v: NodeRedValue): Record<string, unknown> {
+    return { t: 'set', p, pt: 'msg', to: v.value, tot: v.type };
+  }
+
+  /** A msg property path for a name (make.vars.total, make.vars["my total"]). */
+  private static prop(base: string, name: string): string {
+    return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `${base}.${name}` : `${base}[${JSON.stringify(name)}]`;
+  }
+
+  /** A JSONata object of translated values. */
+  private static object(entries: { key: string; nodeRed: NodeRedValue }[]): string {
+    return `{${entries.map((f) => `${JSON.stringify(f.key)}: ${f.nodeRed.type === 'str' ? JSON.stringify(f.nodeRed.value) : f.nodeRed.value}`).join(', ')}}`;
+  }
+
+  private finishModule(m: Module, n8nNode: N8nNode, redFirst: string, redLast: NodeRedNode, output: Omit<Output, 'nodeRed'>, notes: string[] = []): Tail[] {
+    this.outputs.set(m.id, { ...output, nodeRed: `make.m${m.id}` });
+    this.sourceOf.set(n8nNode.name, m.id);
+    const r = this.reports.get(m.id);
+    if (r) {
+      r.n8n = n8nNode.name;
+      r.nodeRed = redFirst;
+      r.notes.push(...notes);
+    }
+    return [{ n8n: { node: n8nNode.name, output: 0 }, nodeRed: { id: redLast.id, port: 0 } }];
+  }
+
+  private ref(name: string): string {
+    return `$('${name.replace(/'/g, "\\'")}')`;
+  }
+
+  /** Iterator: n8n Edit Fields (the array as `value`) + Split Out; Node-RED change + split. */
+  private iterator(m: Module, tails: Tail[]): Tail[] {
+    const array = this.mapping(m, 'array', m.mapper.array ?? '');
+    const p = this.pos(m);
+    const label = m.label ?? 'Iterator';
+    // Make's bundle of an element: its fields (or { value } for a text or a number) with its position
+    // __IMTINDEX__ (from 1) and the count __IMTLENGTH__.
+    const n8nArray =
+      typeof array.n8n === 'string' && array.n8n.startsWith('={{ ') && array.n8n.endsWith(' }}')
+        ? `={{ (${array.n8n.slice(4, -3)} ?? []).map((v, i, all) => Object.assign(typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.assign({}, v) : { value: v }, { __IMTINDEX__: i + 1, __IMTLENGTH__: all.length })) }}`
+        : array.n8n;
+    if (n8nArray === array.n8n) this.review(m, 'its array is not one expression: n8n gets it as written, without __IMTINDEX__ / __IMTLENGTH__');
+    const set = this.n8nSet(`${label}: the array`, [p.n8n[0] - 100, p.n8n[1]], [{ name: 'value', value: n8nArray, type: 'array' }], tails);
+    const split = this.n8nAdd(
+      { name: label, type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: p.n8n, parameters: { fieldToSplitOut: 'value', include: 'noOtherFields', options: {} } },
+      [{ n8n: { node: set.name, output: 0 }, nodeRed: null }],
+    );
+    const take = this.redAdd({ id: `make${m.id}array`, type: 'change', name: `${label}: the array`, rules: [Converter.rule('payload', array.nodeRed)], x: p.x - 100, y: p.y }, tails);
+    const splitNode = this.redAdd(
+      { id: `make${m.id}split`, type: 'split', name: label, property: 'payload', splt: '\\n', spltType: 'str', arraySplt: 1, arraySpltType: 'len', stream: false, addname: '', x: p.x, y: p.y },
+      [{ n8n: null, nodeRed: { id: take.id, port: 0 } }],
+    );
+    // Make's bundle of an element: the element's fields, or { value } for a text or number.
+    const keep = this.redAdd(
+      {
+        id: `make${m.id}keep`,
+        type: 'change',
+        name: `keep module ${m.id}`,
+        rules: [
+          {
+            t: 'set',
+            p: `make.m${m.id}`,
+            pt: 'msg',
+            to: '$merge([$type(payload) = "object" ? payload : {"value": payload}, {"__IMTINDEX__": parts.index + 1, "__IMTLENGTH__": parts.count}])',
+            tot: 'jsonata',
+          },
+        ],
+        x: p.x + 150,
+        y: p.y + 60,
+      },
+      [{ n8n: null, nodeRed: { id: splitNode.id, port: 0 } }],
+    );
+    this.iterators.set(m.id, m);
+    return this.finishModule(m, split, splitNode.id, keep, { n8n: `${this.ref(split.name)}.item.json`, n8nDirect: '$json' }, [
+      'each element runs the following modules once (n8n: one item each; Node-RED: one message each), up to its aggregator',
+    ]);
+  }
+
+  /** Array aggregator / text aggregator: n8n Edit Fields + Aggregate (+ the text); Node-RED change + join. */
+  private aggregator(m: Module, tails: Tail[]): Tail[] {
+    const text = m.module.toLowerCase() === 'util:textaggregator';
+    const feeder = Number(m.parameters.feeder);
+    const label = m.label ?? (text ? 'Text aggregator' : 'Array aggregator');
+    const p = this.pos(m);
+    const notes: string[] = [];
+    if (!this.iterators.has(feeder)) this.review(m, `its iterator (parameters.feeder ${String(m.parameters.feeder)}) is not an iterator before it: it aggregates what reaches it`);
+    const entries = text
+      ? [{ key: 'value', ...this.mapping(m, 'value', m.mapper.value ?? '') }]
+      : Object.entries(m.mapper).map(([key, value]) => ({ key, ...this.mapping(m, key, value) }));
+    if (entries.length === 0) this.review(m, 'it names no fields to aggregate (mapper): set them by hand');
+    const sep = textSeparator(m.parameters);
+    const fields = this.n8nSet(`${label}: the fields`, [p.n8n[0] - 100, p.n8n[1]], entries.map((e) => ({ name: e.key, value: e.n8n })), tails);
+    let last = this.n8nAdd(
+      {
+        name: text ? `${label}: the rows` : label,
+        type: 'n8n-nodes-base.aggregate',
+        typeVersion: 1,
+        position: p.n8n,
+        parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'array', options: {} },
+      },
+      [{ n8n: { node: fields.name, output: 0 }, nodeRed: null }],
+    );
+    if (text) {
+      last = this.n8nSet(label, [p.n8n[0] + 100, p.n8n[1]], [{ name: 'text', value: `={{ $json.array.map(row => row.value ?? '').join(${JSON.stringify(sep)}) }}` }], [
+        { n8n: { node: last.name, output: 0 }, nodeRed: null },
+      ]);
+    }
+    const take = this.redAdd(
+      { id: `make${m.id}fields`, type: 'change', name: `${label}: the fields`, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: Converter.object(entries), tot: 'jsonata' }], x: p.x - 100, y: p.y },
+      tails,
+    );
+    const join = this.redAdd(
+      {
+        id: `make${m.id}join`,
+        type: 'join',
+        name: label,
+        mode: 'auto',
+        build: 'array',
+        property: 'payload',
+        propertyType: 'msg',
+        key: 'topic',
+        joiner: '\\n',
+        joinerType: 'str',
+        useparts: true,
+        accumulate: false,
+        timeout: '',
+        count: '',
+        reduceRight: false,
+        reduceExp: '',
+        reduceInit: '',
+        reduceInitType: '',
+        reduceFixup: '',
+        x: p.x,
+        y: p.y,
+      },
+      [{ n8n: null, nodeRed: { id: take.id, port: 0 } }],
+    );
+    const result = text ? `{"text": $join(payload.($exists(value) ? $string(value) : ""), ${JSON.stringify(sep)})}` : '{"array": payload}';
+    const keep = this.redAdd(
+      { id: `make${m.id}keep`, type: 'change', name: `keep module ${m.id}`, rules: [{ t: 'set', p: `make.m${m.id}`, pt: 'msg', to: result, tot: 'jsonata' }], x: p.x + 150, y: p.y + 60 },
+      [{ n8n: null, nodeRed: { id: join.id, port: 0 } }],
+    );
+    const between = this.loopFilters(feeder, m.id);
+    if (between.length > 0) {
+      this.review(m, `a filter between the iterator and this aggregator (module ${between.join(', ')}): Node-RED's join waits for every element, so an element the filter stops holds the join back; rebuild the filter in Node-RED`);
+    }
+    return this.finishModule(m, last, join.id, keep, { n8n: `${this.ref(last.name)}.item.json`, n8nDirect: '$json' }, notes);
+  }
+
+  /** Modules with a filter between an iterator and its aggregator (in the flow's order). */
+  private loopFilters(feeder: number, aggregator: number): number[] {
+    const order = allModules(this.blueprint.flow);
+    const from = order.findIndex((x) => x.id === feeder);
+    const to = order.findIndex((x) => x.id === aggregator);
+    if (from < 0 || to < 0) return [];
+    return order.slice(from + 1, to).filter((x) => x.filter).map((x) => x.id);
+  }
+
+  /** Set variable(s): n8n Edit Fields; Node-RED change (msg.make.vars, Make's variables of one run). */
+  private setVariables(m: Module, tails: Tail[]): Tail[] {
+    const list: { name: string; value: unknown }[] = Array.isArray(m.mapper.variables)
+      ? (m.mapper.variables as { name?: unknown; value?: unknown }[]).map((v) => ({ name: String(v?.name ?? ''), value: v?.value ?? '' }))
+      : [{ name: String(m.mapper.name ?? ''), value: m.mapper.value ?? '' }];
+    const named = list.filter((v) => v.name !== '');
+    if (named.length < list.length) this.review(m, 'a variable without a name (mapper.name / variables[].name) is left out');
+    if (m.mapper.scope === 'execution') this.review(m, 'the variable\'s scope "execution" (the whole run of several bundles) becomes one item / message here');
+    const mapped = named.map((v) => ({ key: v.name, ...this.mapping(m, v.name, v.value) }));
+    const p = this.pos(m);
+    const node = this.n8nSet(m.label ?? 'Set variable', p.n8n, mapped.map((v) => ({ name: v.key, value: v.n8n })), tails);
+    const rules = mapped.flatMap((v) => [Converter.rule(Converter.prop('make.vars', v.key), v.nodeRed), Converter.rule(Converter.prop(`make.m${m.id}`, v.key), v.nodeRed)]);
+    const change = this.redAdd({ id: `make${m.id}vars`, type: 'change', name: m.label ?? 'Set variable', rules, x: p.x, y: p.y }, tails);
+    for (const v of mapped) this.variables.set(v.key, { n8n: `${this.ref(node.name)}.item.json[${JSON.stringify(v.key)}]`, nodeRed: Converter.prop('make.vars', v.key) });
+    return this.finishModule(m, node, change.id, change, { n8n: `${this.ref(node.name)}.item.json`, n8nDirect: '$json' });
+  }
+
+  /** Get variable(s): the value an earlier Set variable set. */
+  private getVariables(m: Module, tails: Tail[]): Tail[] {
+    const names: string[] = Array.isArray(m.mapper.variables)
+      ? (m.mapper.variables as { name?: unknown }[]).map((v) => String(v?.name ?? '')).filter((n) => n !== '')
+      : [String(m.mapper.name ?? '')].filter((n) => n !== '');
+    const found = names.map((name) => ({ name, source: this.variables.get(name) }));
+    for (const f of found) if (!f.source) this.review(m, `no Set variable before it sets "${f.name}": it is empty here; set it by hand`);
+    const p = this.pos(m);
+    const node = this.n8nSet(m.label ?? 'Get variable', p.n8n, found.map((f) => ({ name: f.name, value: f.source ? `={{ ${f.source.n8n} }}` : '' })), tails);
+    const rules = found.map((f) => (f.source ? { t: 'set', p: Converter.prop(`make.m${m.id}`, f.name), pt: 'msg', to: f.source.nodeRed, tot: 'msg' } : { t: 'set', p: Converter.prop(`make.m${m.id}`, f.name), pt: 'msg', to: '', tot: 'str' }));
+    const change = this.redAdd({ id: `make${m.id}vars`, type: 'change', name: m.label ?? 'Get variable', rules, x: p.x, y: p.y }, tails);
+    return this.finishModule(m, node, change.id, change, { n8n: `${this.ref(node.name)}.item.json`, n8nDirect: '$json' });
+  }
+
+  /** HTTP (Make a request / send data): n8n HTTP Request; Node-RED change + http request + a status check. */
+  private http(m: Module, tails: Tail[]): Tail[] {
+    const mp = m.mapper;
+    const pairs = (v: unknown): { name: string; value: unknown }[] =>
+      Array.isArray(v) ? (v as { name?: unknown; key?: unknown; value?: unknown }[]).map((h) => ({ name: String(h?.name ?? h?.key ?? ''), value: h?.value ?? '' })).filter((h) => h.name !== '') : [];
+    const url = this.mapping(m, 'url', firstKey(mp, HTTP_KEYS.url) ?? '');
+    const method = String(firstKey(mp, HTTP_KEYS.method) ?? 'GET').toUpperCase();
+    const headers = pairs(firstKey(mp, HTTP_KEYS.headers)).map((h) => ({ key: h.name, ...this.mapping(m, `headers.${h.name}`, h.value) }));
+    const query = pairs(firstKey(mp, HTTP_KEYS.query)).map((h) => ({ key: h.name, ...this.mapping(m, `qs.${h.name}`, h.value) }));
+    const rawBody = firstKey(mp, HTTP_KEYS.body);
+    const ct = String(firstKey(mp, HTTP_KEYS.contentType) ?? '').toLowerCase();
+    if (Array.isArray(rawBody) || ct.includes('x-www-form-urlencoded') || ct.includes('multipart')) {
+      this.review(m, 'a form body (urlencoded or multipart fields) is not converted: set the body by hand');
+    }
+    const body = rawBody === undefined || Array.isArray(rawBody) ? null : this.mapping(m, 'data', rawBody);
+    const mime = ct.includes('/') ? ct : ct === 'json' || ct === '' ? 'application/json' : 'text/plain';
+    const parse = firstKey(mp, HTTP_KEYS.parseResponse);
+    const parseJson = parse === true || parse === 'true' || (parse === undefined && m.module.toLowerCase() === 'http:makerequest');
+    if (!/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(method)) this.review(m, `the method "${method}" is an expression or unknown: set it by hand`);
+    const p = this.pos(m);
+    const label = m.label ?? 'HTTP Request';
+    const node = this.n8nAdd(
+      {
+        name: label,
+        type: 'n8n-nodes-base.httpRequest',
+        typeVersion: 4.2,
+        position: p.n8n,
+        parameters: {
+          method,
+          url: url.n8n,
+          ...(query.length > 0 ? { sendQuery: true, specifyQuery: 'keypair', queryParameters: { parameters: query.map((q) => ({ name: q.key, value: q.n8n })) } } : {}),
+          ...(headers.length > 0 ? { sendHeaders: true, specifyHeaders: 'keypair', headerParameters: { parameters: headers.map((h) => ({ name: h.key, value: h.n8n })) } } : {}),
+          ...(body ? { sendBody: true, contentType: 'raw', rawContentType: mime, body: body.n8n } : {}),
+          // Make's output is { statusCode, headers, data }: the full response, with data read from n8n's body.
+          options: { response: { response: { fullResponse: true, responseFormat: parseJson ? 'json' : 'text' } } },
+        },
+      },
+      tails,
+    );
+    this.n8nFailing.push(node.name);
+    const qs = query.map((q) => `${JSON.stringify(`${encodeURIComponent(q.key)}=`)} & $encodeUrlComponent(${q.nodeRed.type === 'str' ? JSON.stringify(q.nodeRed.value) : `$string(${q.nodeRed.value})`})`);
+    const urlExpr = url.nodeRed.type === 'str' ? JSON.stringify(url.nodeRed.value) : url.nodeRed.type === 'msg' ? `$string(${url.nodeRed.value})` : url.nodeRed.value;
+    const fullUrl = qs.length > 0 ? `(${urlExpr}) & ($contains(${urlExpr}, "?") ? "&" : "?") & ${qs.join(' & "&" & ')}` : urlExpr;
+    const headerObj = Converter.object([...(body ? [{ key: 'content-type', nodeRed: { value: mime, type: 'str' as const } }] : []), ...headers]);
+    const prepare = this.redAdd(
+      {
+        id: `make${m.id}req`,
+        type: 'change',
+        name: `${label}: the request`,
+        rules: [
+          { t: 'set', p: 'url', pt: 'msg', to: fullUrl, tot: 'jsonata' },
+          { t: 'set', p: 'method', pt: 'msg', to: method, tot: 'str' },
+          // Only these headers: msg.headers may hold another request's.
+          { t: 'set', p: 'headers', pt: 'msg', to: headerObj, tot: 'jsonata' },
+          body ? Converter.rule('payload', body.nodeRed) : { t: 'delete', p: 'payload', pt: 'msg' },
+        ],
+        x: p.x - 100,
+        y: p.y,
+      },
+      tails,
+    );
+    const request = this.redAdd(
+      { id: `make${m.id}http`, type: 'http request', name: label, method: 'use', ret: parseJson ? 'obj' : 'txt', paytoqs: 'ignore', url: '', tls: '', persist: false, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [], x: p.x, y: p.y },
+      [{ n8n: null, nodeRed: { id: prepare.id, port: 0 } }],
+    );
+    // As Make (and n8n) treat it: a 4xx/5xx answer is an error. The response's headers and status must not
+    // reach the answer to the shop (the http response node would send them).
+    const check = this.redAdd(
+      {
+        id: `make${m.id}keep`,
+        type: 'function',
+        name: `keep module ${m.id}`,
+        func: [
+          `if (msg.statusCode >= 400) throw new Error(${JSON.stringify(`${label}: the server answered `)} + msg.statusCode);`,
+          'msg.make = msg.make || {};',
+          `msg.make.m${m.id} = { statusCode: msg.statusCode, headers: msg.headers, data: msg.payload };`,
+          'delete msg.headers; delete msg.statusCode; delete msg.responseUrl; delete msg.redirectList; delete msg.retry; delete msg.url; delete msg.method;',
+          'return msg;',
+        ].join('\n'),
+        outputs: 1,
+        timeout: 0,
+        noerr: 0,
+        initialize: '',
+        finalize: '',
+        libs: [],
+        x: p.x + 150,
+        y: p.y + 60,
+      },
+      [{ n8n: null, nodeRed: { id: request.id, port: 0 } }],
+    );
+    this.failing.push(request.id, check.id);
+    return this.finishModule(m, node, request.id, check, { n8n: `${this.ref(node.name)}.item.json`, n8nDirect: '$json', n8nRename: { data: 'body' } });
   }
 
   private shop(m: Module, shop: string, tails: Tail[]): Tail[] {
@@ -760,6 +1108,7 @@ class Converter {
     this.failing.push(fn.id);
     this.red.push({ id: `make${m.id}note`, type: 'comment', z: this.tabId, name: `Make module ${m.id} ${m.module}`, info: `${reason}.\nIts mapping: ${mapping}`, x: p.x, y: p.y + 40, wires: [] });
     this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, nodeRed: `make.m${m.id}` });
+    this.placeholders.set(m.id, m.module);
     // n8n passes items through a disabled node: what comes out is what went in.
     this.sourceOf.set(node.name, this.direct);
     this.report(m, 'manual', node.name, fn.id, [reason, 'a disabled placeholder keeps its place: rebuild this step']);

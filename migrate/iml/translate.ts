@@ -10,7 +10,10 @@ import { Untranslatable } from './translate-error';
 export { Untranslatable };
 
 /** Where a module's output is in the host: an n8n expression (`$json`) or a JSONata path on msg (`make.m1`). */
-export type Resolver = (moduleId: number) => string;
+export type Resolver = ((moduleId: number) => string) & {
+  /** A module's output under other names in this host (n8n's HTTP Request: Make's `data` is `body`). */
+  rewrite?: (moduleId: number, path: PathStep[]) => PathStep[];
+};
 
 /** The functions both translators know (the rest are reported). */
 export const SUPPORTED_FUNCTIONS = [
@@ -91,7 +94,7 @@ export function n8nExpr(e: Expr, resolve: Resolver): string {
     case 'keyword':
       return { null: 'null', true: 'true', false: 'false', emptystring: "''", now: '$now' }[e.value];
     case 'ref':
-      return n8nPath(resolve(e.module), e.path, resolve);
+      return n8nPath(resolve(e.module), resolve.rewrite ? resolve.rewrite(e.module, e.path) : e.path, resolve);
     case 'member':
       return n8nPath(`(${n8nExpr(e.target, resolve)})`, e.path, resolve);
     case 'binary': {
@@ -239,7 +242,7 @@ export function jsonataExpr(e: Expr, resolve: Resolver): string {
     case 'keyword':
       return { null: 'null', true: 'true', false: 'false', emptystring: '""', now: '$now()' }[e.value];
     case 'ref':
-      return jsonataPath(resolve(e.module), e.path, resolve);
+      return jsonataPath(resolve(e.module), resolve.rewrite ? resolve.rewrite(e.module, e.path) : e.path, resolve);
     case 'member':
       return jsonataPath(`(${jsonataExpr(e.target, resolve)})`, e.path, resolve);
     case 'binary':

@@ -14,7 +14,20 @@ const golden = join(__dirname, 'golden');
 const load = (name: string) => convert(parseBlueprint(readFileSync(join(dir, `${name}.json`), 'utf8')));
 const goldenOf = (name: string, kind: string): unknown => JSON.parse(readFileSync(join(golden, `${name}.${kind}.json`), 'utf8'));
 
-describe.each(['grant-after-purchase', 'sync-order-status', 'crm-data-to-profile', 'gdpr-deletion'])('golden: %s', (name) => {
+const GOLDEN = [
+  // The six automations of Memberspot's Make help page.
+  'grant-after-purchase',
+  'revoke-on-cancellation',
+  'delete-on-chargeback',
+  'sync-order-status', // a router with a fallback route
+  'crm-data-to-profile',
+  'gdpr-deletion', // a filter and a Break handler
+  'error-handlers', // Resume, Ignore with a module before it
+  'course-bundle', // iterator, text aggregator, variables, HTTP
+  'unknown-apps', // placeholders, the template wrapper
+];
+
+describe.each(GOLDEN)('golden: %s', (name) => {
   const c = load(name);
   it('n8n workflow', () => expect(c.n8n).toEqual(goldenOf(name, 'n8n')));
   it('Node-RED flow', () => expect(c.nodeRed).toEqual(goldenOf(name, 'node-red')));
@@ -102,6 +115,70 @@ describe('sync order status with a router', () => {
     expect(todo).not.toHaveProperty('d');
     expect(c.nodeRed.find((n) => n.type === 'catch')).toMatchObject({ scope: ['make3ms', 'make4ms', 'make5ms', 'make6todo'].map(id) });
     expect(exitCodeOf(c.report)).toBe(1);
+  });
+});
+
+describe('course bundle: iterator, aggregator, variables, HTTP', () => {
+  const c = load('course-bundle');
+  const node = (name: string): N8nNode => c.n8n.nodes.find((n) => n.name === name) as N8nNode;
+  it('iterates with Edit Fields + Split Out (Make’s __IMTINDEX__ kept) and a split node', () => {
+    expect(node('Each course: the array').parameters.assignments).toMatchObject({ assignments: [{ name: 'value', type: 'array', value: expect.stringContaining('__IMTINDEX__: i + 1') }] });
+    expect(node('Each course')).toMatchObject({ type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'value' } });
+    expect(node('Grant course').parameters).toMatchObject({ accessId: { __rl: true, mode: 'id', value: '={{ $json.offer }}' }, orderId: "={{ $('Bundle order').item.json.body.order_id }}-{{ $json.__IMTINDEX__ }}" });
+    expect(c.nodeRed.find((n) => n.type === 'split')).toMatchObject({ property: 'payload' });
+  });
+  it('aggregates text with Aggregate + the joined text, and a join node', () => {
+    expect(node('Granted list: the rows')).toMatchObject({ type: 'n8n-nodes-base.aggregate', parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'array' } });
+    expect(JSON.stringify(node('Granted list').parameters)).toContain('.join(\\", \\")');
+    expect(c.nodeRed.find((n) => n.type === 'join')).toMatchObject({ mode: 'auto' });
+  });
+  it('sets and reads a variable', () => {
+    expect(node('Remember granted').parameters.assignments).toMatchObject({ assignments: [{ name: 'granted', value: '={{ $json.text }}' }] });
+    expect(node('Read granted').parameters.assignments).toMatchObject({ assignments: [{ name: 'granted', value: "={{ $('Remember granted').item.json[\"granted\"] }}" }] });
+  });
+  it('sends the HTTP request with its query, headers and body; Make’s data is n8n’s body', () => {
+    expect(node('Tell the CRM')).toMatchObject({
+      type: 'n8n-nodes-base.httpRequest',
+      onError: 'continueErrorOutput',
+      parameters: {
+        method: 'POST',
+        url: 'https://crm.example.com/hooks/granted',
+        queryParameters: { parameters: [{ name: 'order', value: "={{ $('Bundle order').item.json.body.order_id }}" }] },
+        headerParameters: { parameters: [{ name: 'X-Source', value: 'memberspot-migrate' }] },
+        rawContentType: 'application/json',
+        options: { response: { response: { fullResponse: true, responseFormat: 'json' } } },
+      },
+    });
+    expect(node('Respond to Webhook').parameters.responseBody).toBe("=granted {{ $json.granted }}; CRM {{ $('Tell the CRM').item.json.body.result }}");
+    expect(c.report.modules.every((m) => m.status === 'converted')).toBe(true);
+  });
+});
+
+describe('error handlers', () => {
+  const c = load('error-handlers');
+  it('Resume: the error output through Edit Fields into the same next node; later modules read it when it ran', () => {
+    const grant = c.n8n.nodes.find((n) => n.name === 'Grant');
+    expect(grant?.onError).toBe('continueErrorOutput');
+    expect(c.n8n.connections.Grant.main[1]).toEqual([{ node: 'Resume: Grant', type: 'main', index: 0 }]);
+    expect(c.n8n.connections['Resume: Grant'].main[0]).toEqual([{ node: 'Cancel the old order', type: 'main', index: 0 }]);
+    expect(c.n8n.nodes.find((n) => n.name === 'Respond to Webhook')?.parameters.responseBody).toBe(
+      "=granted {{ ($('Resume: Grant').isExecuted ? $('Resume: Grant').item.json : $('Grant').item.json).accessId }}",
+    );
+  });
+  it('Ignore: the error output answers Accepted; the module inside the handler is left to rebuild', () => {
+    expect(c.n8n.connections['Cancel the old order'].main[1]).toEqual([{ node: 'Nothing to do: Accepted', type: 'main', index: 0 }]);
+    expect(c.report.modules.find((m) => m.id === 5)).toMatchObject({ status: 'manual' });
+    expect(c.report.modules.find((m) => m.id === 4)).toMatchObject({ status: 'review' });
+  });
+});
+
+describe('unknown apps', () => {
+  const c = load('unknown-apps');
+  it('keeps a disabled placeholder per module and says which fields read a placeholder', () => {
+    expect(c.report.name).toBe('Lead magnet (unknown apps)');
+    expect(c.report.modules.map((m) => m.status)).toEqual(['converted', 'manual', 'manual', 'review']);
+    expect(c.report.modules[3].notes.join(' ')).toMatch(/field "firstName" reads module 2 \(hubspotcrm:createContact\), a placeholder/);
+    expect(c.n8n.nodes.filter((n) => n.type === 'n8n-nodes-base.noOp').map((n) => n.disabled)).toEqual([true, true]);
   });
 });
 
