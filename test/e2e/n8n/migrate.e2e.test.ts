@@ -14,6 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { freePort, makeHome, ROOT, runCli, startN8n, VERSIONS, waitForWebhook, writeJson, type N8nHome, type RunningN8n } from './helpers';
@@ -21,11 +22,40 @@ import { freePort, makeHome, ROOT, runCli, startN8n, VERSIONS, waitForWebhook, w
 const API_KEY = 'e2e-migrate-key-3b8d1f60';
 // Not the id the converter writes (memberspot-credential): the user creates the credential in the editor.
 const CREDENTIAL = { id: 'msE2eMigrate0001', name: 'Memberspot' };
-const BLUEPRINTS = ['grant-after-purchase', 'sync-order-status'];
+const BLUEPRINTS = ['grant-after-purchase', 'sync-order-status', 'course-bundle', 'error-handlers'];
+/** The exit code memberspot-migrate gives each: 0 all converted, 1 with review or manual items. */
+const EXIT: Record<string, number> = { 'grant-after-purchase': 0, 'sync-order-status': 1, 'course-bundle': 0, 'error-handlers': 1 };
 
-/** The built bin on a blueprint of test/migrate/blueprints; returns the written n8n workflow's text. */
-function convertWithBin(blueprint: string, out: string): { code: number | null; workflow: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'migrate', 'cli.js'), join(ROOT, 'test', 'migrate', 'blueprints', `${blueprint}.json`), '--out', out, '--target', 'n8n', '--json'], {
+/** A CRM of our own on 127.0.0.1 that records what the converted HTTP module sends. */
+async function startCrm(): Promise<{ url: string; requests: { method: string; url: string; headers: Record<string, unknown>; body: string }[]; status: number; close(): Promise<void> }> {
+  const state = {
+    url: '',
+    status: 200,
+    requests: [] as { method: string; url: string; headers: Record<string, unknown>; body: string }[],
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      state.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.writeHead(state.status, { 'content-type': 'application/json', 'x-crm': 'yes' });
+      res.end(JSON.stringify({ result: state.status < 400 ? 'noted' : 'refused' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return state;
+}
+
+/**
+ * The built bin on a blueprint of test/migrate/blueprints (its CRM address pointed at ours); returns the
+ * written n8n workflow's text.
+ */
+function convertWithBin(blueprint: string, out: string, crmUrl: string): { code: number | null; workflow: string } {
+  const source = join(out, `${blueprint}.blueprint.json`);
+  writeFileSync(source, readFileSync(join(ROOT, 'test', 'migrate', 'blueprints', `${blueprint}.json`), 'utf8').replace('https://crm.example.com', crmUrl));
+  const result = spawnSync(process.execPath, [join(ROOT, 'dist', 'migrate', 'cli.js'), source, '--out', out, '--target', 'n8n', '--json'], {
     encoding: 'utf8',
   });
   if (result.status !== 0 && result.status !== 1) throw new Error(`memberspot-migrate failed on ${blueprint} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
@@ -37,6 +67,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
   let sandbox: Sandbox;
   let home: N8nHome;
   let n8n: RunningN8n | undefined;
+  let crm: Awaited<ReturnType<typeof startCrm>>;
   const v1 = () => sandbox.requests.filter((r) => r.path.startsWith('/v1'));
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${n8n!.url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -45,6 +76,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ apiKey: API_KEY });
+    crm = await startCrm();
     const port = await freePort();
     home = makeHome(port);
     // n8n 2's task broker listens on 5679 unless told otherwise: another n8n on the machine must not stop this one.
@@ -54,9 +86,8 @@ describe.each(VERSIONS)('n8n %s', (version) => {
     const credentials = writeJson(home.dir, 'credentials.json', [{ ...CREDENTIAL, type: 'memberflowMemberspotApi', data: { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 } }]);
     expect((await runCli(version, ['import:credentials', `--input=${credentials}`], home.env)).code).toBe(0);
     for (const blueprint of BLUEPRINTS) {
-      const { code, workflow } = convertWithBin(blueprint, out);
-      // grant-after-purchase converts fully; sync-order-status has a Google Sheets step to rebuild.
-      expect(code).toBe(blueprint === 'grant-after-purchase' ? 0 : 1);
+      const { code, workflow } = convertWithBin(blueprint, out, crm.url);
+      expect({ blueprint, code }).toEqual({ blueprint, code: EXIT[blueprint] });
       expect(workflow).not.toContain(API_KEY);
       const file = join(home.dir, `${blueprint}.json`);
       writeFileSync(file, workflow.replace(/@memberflow\/n8n-nodes-memberspot\./g, 'CUSTOM.'));
@@ -72,7 +103,7 @@ describe.each(VERSIONS)('n8n %s', (version) => {
     n8n = await startN8n(version, home, port);
     // n8n registers the active workflows' webhooks after its editor is up; a CORS preflight answers 204 once
     // a path is registered and runs nothing.
-    for (const path of ['ds24-kauf', 'order-status']) {
+    for (const path of ['ds24-kauf', 'order-status', 'bundle-order', 'error-handlers']) {
       await waitForWebhook(`${n8n.url}/webhook/${path}`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1', 'access-control-request-method': 'POST' } });
     }
   });
@@ -80,10 +111,15 @@ describe.each(VERSIONS)('n8n %s', (version) => {
   afterAll(async () => {
     await n8n?.stop();
     await sandbox?.close();
+    await crm?.close();
     home?.cleanup();
   });
 
-  beforeEach(() => sandbox.clearLog());
+  beforeEach(() => {
+    sandbox.clearLog();
+    crm.requests.length = 0;
+    crm.status = 200;
+  });
 
   it('grant after purchase: the shop POST grants with the mapped fields and gets the blueprint’s response', async () => {
     const r = await post('ds24-kauf', { email: '  Neu@Example.COM ', first_name: '', 'last name': 'Lovelace', order_id: 77 });
@@ -128,5 +164,32 @@ describe.each(VERSIONS)('n8n %s', (version) => {
     const router = await post('order-status', { event: 'purchase', email: 'fails.router@example.com', offer: 'off_does_not_exist', order_id: 'O' });
     expect(router.status).toBeGreaterThanOrEqual(500);
     expect(sandbox.state.userByEmail('fails.router@example.com')?.offers ?? []).toEqual([]);
+  });
+  it('course bundle: each course is granted once, the text aggregator and the variable feed the CRM call and the answer', async () => {
+    const r = await post('bundle-order', { email: 'Bundle.n8n@Example.com', order_id: 'B-1', items: [{ offer: 'off_basic' }, { offer: 'off_premium' }] });
+    expect({ status: r.status, text: r.text }).toEqual({ status: 200, text: 'granted off_basic, off_premium; CRM noted' });
+    expect(sandbox.state.userByEmail('bundle.n8n@example.com')?.offers).toEqual([
+      expect.objectContaining({ offerId: 'off_basic', orderId: 'B-1-1' }),
+      expect.objectContaining({ offerId: 'off_premium', orderId: 'B-1-2' }),
+    ]);
+    expect(crm.requests).toHaveLength(1);
+    expect(crm.requests[0]).toMatchObject({ method: 'POST', url: '/hooks/granted?order=B-1', headers: expect.objectContaining({ 'x-source': 'memberspot-migrate' }) });
+    expect(JSON.parse(crm.requests[0].body)).toMatchObject({ email: 'bundle.n8n@example.com', granted: 'off_basic, off_premium', when: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  });
+
+  it('course bundle: a CRM that refuses (503) makes the webhook answer an error status', async () => {
+    crm.status = 503;
+    const r = await post('bundle-order', { email: 'refused.n8n@example.com', order_id: 'B-2', items: [{ offer: 'off_basic' }] });
+    expect(r.status).toBeGreaterThanOrEqual(500);
+    expect(crm.requests).toHaveLength(1);
+  });
+
+  it('error handlers: Resume continues with the substitute output; Ignore ends the run with 200 Accepted', async () => {
+    const resumed = await post('error-handlers', { email: 'anna.schmidt@example.com', offer: 'off_missing', cancel_order: 'DS24-0815' });
+    expect({ status: resumed.status, text: resumed.text }).toEqual({ status: 200, text: 'granted none' });
+    expect(sandbox.state.userByEmail('anna.schmidt@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-0815', active: false })]);
+    const ignored = await post('error-handlers', { email: 'ignored.n8n@example.com', offer: 'off_basic', cancel_order: 'NO-SUCH-ORDER' });
+    expect({ status: ignored.status, text: ignored.text }).toEqual({ status: 200, text: 'Accepted' });
+    expect(sandbox.state.userByEmail('ignored.n8n@example.com')?.offers).toEqual([expect.objectContaining({ offerId: 'off_basic', active: true })]);
   });
 });

@@ -12,7 +12,8 @@
  *   "rebuild this step" and an answer of 500 (once), never a request left waiting.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../sandbox';
@@ -25,11 +26,37 @@ const { nodeRedFlowApi } = require(join(ROOT, 'dist', 'migrate')) as { nodeRedFl
 
 type Node = Record<string, unknown> & { id: string; type: string };
 
-/** The built bin on a blueprint of test/migrate/blueprints; returns the written Node-RED flow. */
-function convertWithBin(blueprint: string, out: string): { code: number | null; flow: Node[] } {
+/** A CRM of our own on 127.0.0.1 that records what the converted HTTP module sends. */
+async function startCrm(): Promise<{ url: string; requests: { method: string; url: string; headers: Record<string, unknown>; body: string }[]; status: number; close(): Promise<void> }> {
+  const state = {
+    url: '',
+    status: 200,
+    requests: [] as { method: string; url: string; headers: Record<string, unknown>; body: string }[],
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      state.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      res.writeHead(state.status, { 'content-type': 'application/json', 'x-crm': 'yes' });
+      res.end(JSON.stringify({ result: state.status < 400 ? 'noted' : 'refused' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return state;
+}
+
+const EXIT: Record<string, number> = { 'grant-after-purchase': 0, 'sync-order-status': 1, 'course-bundle': 0, 'error-handlers': 1 };
+
+/** The built bin on a blueprint of test/migrate/blueprints (its CRM pointed at ours); returns the written Node-RED flow. */
+function convertWithBin(blueprint: string, out: string, crmUrl: string): { code: number | null; flow: Node[] } {
+  const source = join(out, `${blueprint}.blueprint.json`);
+  writeFileSync(source, readFileSync(join(ROOT, 'test', 'migrate', 'blueprints', `${blueprint}.json`), 'utf8').replace('https://crm.example.com', crmUrl));
   const result = spawnSync(
     process.execPath,
-    [join(ROOT, 'dist', 'migrate', 'cli.js'), join(ROOT, 'test', 'migrate', 'blueprints', `${blueprint}.json`), '--out', out, '--target', 'node-red', '--json'],
+    [join(ROOT, 'dist', 'migrate', 'cli.js'), source, '--out', out, '--target', 'node-red', '--json'],
     { encoding: 'utf8' },
   );
   if (result.status !== 0 && result.status !== 1) throw new Error(`memberspot-migrate failed on ${blueprint} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
@@ -56,6 +83,7 @@ describe('memberspot-migrate into a real Node-RED', () => {
   let sandbox: Sandbox;
   let red: NodeRed;
   let out: string;
+  let crm: Awaited<ReturnType<typeof startCrm>>;
   const v1 = () => sandbox.requests.filter((r) => r.path.startsWith('/v1'));
   const post = async (path: string, body: unknown) => {
     const response = await fetch(`${red.url}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -64,11 +92,12 @@ describe('memberspot-migrate into a real Node-RED', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ apiKey: API_KEY });
+    crm = await startCrm();
     red = await startNodeRed();
     out = mkdtempSync(join(tmpdir(), 'memberspot-migrate-e2e-'));
-    for (const blueprint of ['grant-after-purchase', 'sync-order-status']) {
-      const { code, flow } = convertWithBin(blueprint, out);
-      expect(code).toBe(blueprint === 'grant-after-purchase' ? 0 : 1);
+    for (const blueprint of Object.keys(EXIT)) {
+      const { code, flow } = convertWithBin(blueprint, out, crm.url);
+      expect({ blueprint, code }).toEqual({ blueprint, code: EXIT[blueprint] });
       expect(JSON.stringify(flow)).not.toContain(API_KEY);
       const body = nodeRedFlowApi(flow);
       // What the user does in the editor: the key (and here the sandbox's URL) in the Memberspot account node.
@@ -80,15 +109,26 @@ describe('memberspot-migrate into a real Node-RED', () => {
   afterAll(async () => {
     await red?.stop();
     await sandbox?.close();
+    await crm?.close();
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  beforeEach(() => sandbox.clearLog());
+  beforeEach(() => {
+    sandbox.clearLog();
+    crm.requests.length = 0;
+    crm.status = 200;
+  });
 
-  it('both converted flows run side by side (their ids do not collide)', async () => {
+  it('the four converted flows run side by side in one Node-RED (their ids do not collide)', async () => {
     const flows = (await (await red.admin('/flows', { token: await red.token('admin') })).json()) as Node[];
-    expect(flows.filter((n) => n.type === 'tab').map((n) => n.label)).toEqual(['Grant after purchase (Digistore24 → Memberspot)', 'Sync order status']);
-    expect(flows.filter((n) => n.type === 'http in').map((n) => n.url)).toEqual(['/ds24-kauf', '/order-status']);
+    expect(flows.filter((n) => n.type === 'tab').map((n) => n.label)).toEqual([
+      'Grant after purchase (Digistore24 → Memberspot)',
+      'Sync order status',
+      'Course bundle (iterator, aggregator, variable, HTTP)',
+      'Error handlers (Resume, Ignore)',
+    ]);
+    expect(flows.filter((n) => n.type === 'http in').map((n) => n.url)).toEqual(['/ds24-kauf', '/order-status', '/bundle-order', '/error-handlers']);
+    expect(flows.filter((n) => n.type === 'memberspot-config')).toHaveLength(4);
   });
 
   it('grant after purchase: the shop POST grants with the mapped fields and gets the blueprint’s response', async () => {
@@ -139,5 +179,33 @@ describe('memberspot-migrate into a real Node-RED', () => {
     // A second answer to the same request would make Node-RED log that the headers were already sent.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(red.output()).not.toMatch(/headers after they are sent|ERR_HTTP_HEADERS_SENT/);
+  });
+
+  it('course bundle: each course is granted once, the text aggregator and the variable feed the CRM call and the answer', async () => {
+    const r = await post('bundle-order', { email: 'Bundle.red@Example.com', order_id: 'B-1', items: [{ offer: 'off_basic' }, { offer: 'off_premium' }] });
+    expect({ status: r.status, text: r.text }).toEqual({ status: 200, text: 'granted off_basic, off_premium; CRM noted' });
+    expect(sandbox.state.userByEmail('bundle.red@example.com')?.offers).toEqual([
+      expect.objectContaining({ offerId: 'off_basic', orderId: 'B-1-1' }),
+      expect.objectContaining({ offerId: 'off_premium', orderId: 'B-1-2' }),
+    ]);
+    expect(crm.requests).toHaveLength(1);
+    expect(crm.requests[0]).toMatchObject({ method: 'POST', url: '/hooks/granted?order=B-1', headers: expect.objectContaining({ 'x-source': 'memberspot-migrate' }) });
+    expect(JSON.parse(crm.requests[0].body)).toMatchObject({ email: 'bundle.red@example.com', granted: 'off_basic, off_premium', when: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  });
+
+  it('course bundle: a CRM that refuses (503) answers 500', async () => {
+    crm.status = 503;
+    const r = await post('bundle-order', { email: 'refused.red@example.com', order_id: 'B-2', items: [{ offer: 'off_basic' }] });
+    expect({ status: r.status, text: r.text }).toEqual({ status: 500, text: 'Error' });
+    expect(crm.requests).toHaveLength(1);
+  });
+
+  it('error handlers: Resume continues with the substitute output; Ignore ends the run with 200 Accepted', async () => {
+    const resumed = await post('error-handlers', { email: 'anna.schmidt@example.com', offer: 'off_missing', cancel_order: 'DS24-0815' });
+    expect({ status: resumed.status, text: resumed.text }).toEqual({ status: 200, text: 'granted none' });
+    expect(sandbox.state.userByEmail('anna.schmidt@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-0815', active: false })]);
+    const ignored = await post('error-handlers', { email: 'ignored.red@example.com', offer: 'off_basic', cancel_order: 'NO-SUCH-ORDER' });
+    expect({ status: ignored.status, text: ignored.text }).toEqual({ status: 200, text: 'Accepted' });
+    expect(sandbox.state.userByEmail('ignored.red@example.com')?.offers).toEqual([expect.objectContaining({ offerId: 'off_basic', active: true })]);
   });
 });
