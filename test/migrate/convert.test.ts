@@ -280,6 +280,9 @@ describe('blueprint reader', () => {
     expect(readBlueprint({ response: { blueprint: { name: 'B', flow } } }).name).toBe('B');
     expect(readBlueprint({ blueprint: { flow, metadata: {} }, controller: { name: 'C' }, scheduling: {} }).name).toBe('C');
     expect(parseBlueprint('\ufeff{ "name": "D", "flow": [ { "id": 01, "module": "x:y", "metadata": { "device": 000000 } }, ], }').flow[0].id).toBe(1);
+    // The hand reader (this file is not strict JSON) keeps escapes and tabs as JSON.parse does.
+    const escaped = parseBlueprint('{ "name": "E \\"q\\" \\u00e9\\n\tx", "flow": [ { "id": 007, "module": "x:y" } ] }');
+    expect(escaped.name).toBe('E "q" é\n\tx');
   });
 
   it.each([
