@@ -845,6 +845,7 @@ class Converter {
     const mime = ct.includes('/') ? ct : ct === 'json' || ct === '' ? 'application/json' : 'text/plain';
     const parse = firstKey(mp, HTTP_KEYS.parseResponse);
     const parseJson = parse === true || parse === 'true' || (parse === undefined && m.module.toLowerCase() === 'http:makerequest');
+    if (!parseJson) this.review(m, 'Make does not parse its answer here (parseResponse off); n8n reads the answer by its content type (JSON as an object)');
     if (!/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(method)) this.review(m, `the method "${method}" is an expression or unknown: set it by hand`);
     const p = this.pos(m);
     const label = m.label ?? 'HTTP Request';
@@ -861,7 +862,9 @@ class Converter {
           ...(headers.length > 0 ? { sendHeaders: true, specifyHeaders: 'keypair', headerParameters: { parameters: headers.map((h) => ({ name: h.key, value: h.n8n })) } } : {}),
           ...(body ? { sendBody: true, contentType: 'raw', rawContentType: mime, body: body.n8n } : {}),
           // Make's output is { statusCode, headers, data }: the full response, with data read from n8n's body.
-          options: { response: { response: { fullResponse: true, responseFormat: parseJson ? 'json' : 'text' } } },
+          // The response format stays n8n's autodetect (JSON by its content type): with fullResponse, n8n 2.8's
+          // "json" leaves the body out (seen end to end).
+          options: { response: { response: { fullResponse: true } } },
         },
       },
       tails,
@@ -1111,7 +1114,10 @@ class Converter {
     this.placeholders.set(m.id, m.module);
     // n8n passes items through a disabled node: what comes out is what went in.
     this.sourceOf.set(node.name, this.direct);
-    this.report(m, 'manual', node.name, fn.id, [reason, 'a disabled placeholder keeps its place: rebuild this step']);
+    this.report(m, 'manual', node.name, fn.id, [
+      reason,
+      "a placeholder keeps its place: rebuild this step (n8n: a disabled No Operation node, which passes items on; Node-RED: a function that stops the message with \"rebuild this step\", and the shop hears 500)",
+    ]);
     return [{ n8n: { node: node.name, output: 0 }, nodeRed: { id: fn.id, port: 0 } }];
   }
 

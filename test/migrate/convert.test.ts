@@ -146,7 +146,7 @@ describe('course bundle: iterator, aggregator, variables, HTTP', () => {
         queryParameters: { parameters: [{ name: 'order', value: "={{ $('Bundle order').item.json.body.order_id }}" }] },
         headerParameters: { parameters: [{ name: 'X-Source', value: 'memberspot-migrate' }] },
         rawContentType: 'application/json',
-        options: { response: { response: { fullResponse: true, responseFormat: 'json' } } },
+        options: { response: { response: { fullResponse: true } } },
       },
     });
     expect(node('Respond to Webhook').parameters.responseBody).toBe("=granted {{ $json.granted }}; CRM {{ $('Tell the CRM').item.json.body.result }}");
