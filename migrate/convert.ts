@@ -72,7 +72,13 @@ export interface N8nNode {
 }
 
 export interface N8nWorkflow {
+  /**
+   * n8n's workflow id (16 letters and digits), from the scenario's name: `n8n import:workflow` of n8n 2.41 refuses a
+   * workflow without one, and importing the same scenario again updates that workflow instead of adding one.
+   */
+  id: string;
   name: string;
+  active: false;
   nodes: N8nNode[];
   connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
   settings: Record<string, unknown>;
@@ -289,7 +295,7 @@ class Converter {
       credentials.push('Node-RED: the API key in the "Memberspot" account node (memberspot-config) of the imported flow');
     }
     const report: Report = { name: this.blueprint.name, modules, webhooks: this.webhooks, credentials };
-    const n8n: N8nWorkflow = { name: this.blueprint.name, nodes: this.n8nNodes, connections: this.connections, settings: { executionOrder: 'v1' } };
+    const n8n: N8nWorkflow = { id: `make${createHash('sha256').update(this.blueprint.name).digest('hex').slice(0, 12)}`, name: this.blueprint.name, active: false, nodes: this.n8nNodes, connections: this.connections, settings: { executionOrder: 'v1' } };
     const tab: NodeRedNode = { id: this.tabId, type: 'tab', label: this.blueprint.name, disabled: false, info: 'Converted from a Make scenario by memberspot-migrate.' };
     const config: NodeRedNode = { id: NODE_RED_CONFIG_ID, type: 'memberspot-config', name: 'Memberspot', baseUrl: 'https://api.memberspot.de', requestsPerSecond: 4 };
     const nodeRed = suffixIds([tab, ...this.red, ...(this.usesMemberspot ? [config] : [])], this.tag.slice(0, 6));
