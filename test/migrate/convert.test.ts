@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlueprintError, parseBlueprint, readBlueprint } from '../../migrate/blueprint';
 import { convert, exitCodeOf, fileSafeName, N8N_MEMBERSPOT, type N8nNode } from '../../migrate/convert';
-import { migrate } from '../../migrate';
+import { migrate, nodeRedFlowApi } from '../../migrate';
+import { migrate as fromMainEntry } from '../../shared';
 
 const dir = join(__dirname, 'blueprints');
 const golden = join(__dirname, 'golden');
@@ -314,5 +315,21 @@ describe('migrate() (the function the package ships in dist/migrate)', () => {
     expect(migrate(text).report).toEqual(goldenOf('grant-after-purchase', 'report'));
     expect(migrate({ name: 'x', flow: [{ id: 1, module: 'gateway:CustomWebHook' }] }).n8n.nodes[0].type).toBe('n8n-nodes-base.webhook');
     expect(() => migrate({ flow: [] })).toThrow(BlueprintError);
+  });
+
+  it('is exported from the package’s main entry too', () => {
+    const text = readFileSync(join(dir, 'grant-after-purchase.json'), 'utf8');
+    expect(fromMainEntry(text)).toEqual(migrate(text));
+    expect(() => fromMainEntry('not json')).toThrow(/not JSON/);
+  });
+
+  it('shapes the Node-RED flow for POST /flow: the tab’s label and info, its nodes, the config nodes', () => {
+    const { nodeRed } = migrate(readFileSync(join(dir, 'revoke-on-cancellation.json'), 'utf8'));
+    const body = nodeRedFlowApi(nodeRed);
+    expect(body.label).toBe('Revoke on cancellation (CopeCart)');
+    expect(body.nodes.map((n) => n.type)).not.toContain('tab');
+    expect(body.nodes.every((n) => !('z' in n))).toBe(true);
+    expect(body.configs.map((n) => n.type).sort()).toEqual(['memberspot-config', 'memberspot-shop-config']);
+    expect(body.nodes.length + body.configs.length + 1).toBe(nodeRed.length);
   });
 });
