@@ -53,4 +53,9 @@ export function migrate(blueprint: string | object): import('../migrate').Conver
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('../migrate') as typeof import('../migrate')).migrate(blueprint);
 }
+/** A converted Node-RED flow as the body of Node-RED's admin API `POST /flow` (`{ label, info, nodes, configs }`). */
+export function nodeRedFlowApi(nodes: import('../migrate').NodeRedNode[]): ReturnType<typeof import('../migrate').nodeRedFlowApi> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../migrate') as typeof import('../migrate')).nodeRedFlowApi(nodes);
+}
 export type { Conversion, ModuleReport, N8nWorkflow, NodeRedNode, Report, Status as MigrationStatus } from '../migrate';

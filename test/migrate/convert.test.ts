@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BlueprintError, parseBlueprint, readBlueprint } from '../../migrate/blueprint';
 import { convert, exitCodeOf, fileSafeName, N8N_MEMBERSPOT, type N8nNode } from '../../migrate/convert';
 import { migrate, nodeRedFlowApi } from '../../migrate';
-import { migrate as fromMainEntry } from '../../shared';
+import { migrate as fromMainEntry, nodeRedFlowApi as flowApiFromMainEntry } from '../../shared';
 
 const dir = join(__dirname, 'blueprints');
 const golden = join(__dirname, 'golden');
@@ -331,5 +331,6 @@ describe('migrate() (the function the package ships in dist/migrate)', () => {
     expect(body.nodes.every((n) => !('z' in n))).toBe(true);
     expect(body.configs.map((n) => n.type).sort()).toEqual(['memberspot-config', 'memberspot-shop-config']);
     expect(body.nodes.length + body.configs.length + 1).toBe(nodeRed.length);
+    expect(flowApiFromMainEntry(nodeRed)).toEqual(body);
   });
 });
