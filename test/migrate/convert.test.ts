@@ -1,7 +1,8 @@
 /**
  * Whole blueprints (written in the shapes of Make's export) against the checked-in golden n8n workflows,
  * Node-RED flows and reports in test/migrate/golden, plus the properties that matter read out directly, and
- * the blueprint reader's refusals.
+ * the blueprint reader's refusals. After a deliberate change of the output: `npm run build && node
+ * scripts/migrate-goldens.js`, then read the diff.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
