@@ -12,6 +12,8 @@
  *    core and through our n8n node (Return All).
  * 4. Memory over a long run: heap after garbage collection before and after thousands of grants.
  * 5. Lifecycle (bench/lifecycle.ts): memory with a long-lived caller signal, cancelling many waiting calls.
+ * 7. memberspot-migrate (bench/migrate.ts): modules per second, time and heap for a realistic blueprint of 500
+ *    modules and for a 10 MB blueprint, converted to both hosts.
  * 6. Latency (bench/latency.ts): the sandbox at 0, 100 and 300 ms per answer (quick: 300 ms only), the core,
  *    the n8n node and the Node-RED node side by side, and the floors as PASS/FAIL lines.
  */
@@ -23,6 +25,7 @@ import { runNodeRed } from './node-red';
 import { latencyBenchmarks, printLatency } from './latency';
 import { closeN8nEngine, memberspotOutput, n8nCliBin, N8N_CLI_VERSION, runHttpRequestNode, runMemberspotNode } from './n8n';
 import { lifecycleRows } from './lifecycle';
+import { migrateRows } from './migrate';
 
 const KEY = 'bench-key-0123456789';
 const LIMIT = 4;
@@ -324,6 +327,7 @@ async function main(): Promise<void> {
   closeN8nEngine();
   rows.push(await memory(quick ? 2000 : 20_000));
   rows.push(...(await lifecycleRows(quick)));
+  rows.push(...(await migrateRows(quick)));
   console.log(`\nMemberspot core benchmarks (${quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
   for (const row of rows) {
     console.log(`## ${row.benchmark}`);

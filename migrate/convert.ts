@@ -6,11 +6,26 @@
  * Memberspot modules become our nodes, the custom webhook and its response become the hosts' own webhook
  * nodes, shop triggers our verified Shop Webhook trigger, and anything else a disabled placeholder.
  */
+import { createHash } from 'node:crypto';
 import { allModules, type Blueprint, type Filter, type Module } from './blueprint';
-import { ImlError, parseTemplate } from './iml/parser';
+import { ImlError, parseTemplate, referencedModules } from './iml/parser';
 import { toN8n, toNodeRed, Untranslatable, type NodeRedValue, type Resolver } from './iml/translate';
 import { jsonataFilter, n8nFilter } from './filters';
-import { mapperValue, recognise, shopTrigger, type Recognition } from './memberspot';
+import {
+  AGGREGATOR,
+  firstKey,
+  GET_VARIABLE,
+  HTTP_KEYS,
+  HTTP_MODULES,
+  ITERATOR,
+  mapperValue,
+  recognise,
+  SET_VARIABLE,
+  shopTrigger,
+  textSeparator,
+  type Recognition,
+} from './memberspot';
+import type { PathStep } from './iml/parser';
 import { definitions } from '../shared/actions/registry';
 
 export const PACKAGE_NAME = '@memberflow/n8n-nodes-memberspot';
@@ -57,7 +72,13 @@ export interface N8nNode {
 }
 
 export interface N8nWorkflow {
+  /**
+   * n8n's workflow id (16 letters and digits), from the scenario's name: `n8n import:workflow` of n8n 2.41 refuses a
+   * workflow without one, and importing the same scenario again updates that workflow instead of adding one.
+   */
+  id: string;
   name: string;
+  active: false;
   nodes: N8nNode[];
   connections: Record<string, { main: { node: string; type: 'main'; index: number }[][] }>;
   settings: Record<string, unknown>;
@@ -74,7 +95,11 @@ export interface Conversion {
 /** Where a module's output can be read in each host. */
 interface Output {
   n8n: string;
+  /** The same where the module's node is the direct input of the node being written (`$json`, `$json.body`). */
+  n8nDirect?: string;
   nodeRed: string;
+  /** n8n names a field of the output differently (Make's `data` of an HTTP module is n8n's `body`). */
+  n8nRename?: Record<string, string>;
 }
 
 /** One place the next node hangs on: an n8n node's output and a Node-RED node's port. */
@@ -112,18 +137,40 @@ class Converter {
   private n8nWebhook: N8nNode | null = null;
   /** Node-RED nodes that can fail, for the catch that answers the shop 500. */
   private failing: string[] = [];
+  /** Node-RED nodes whose error handler (Ignore, Resume, Commit) has its own catch. */
+  private ownCatch = new Set<string>();
+  /** n8n nodes that can fail and have no error handler of their own: their error output answers 500. */
+  private n8nFailing: string[] = [];
+  private n8nOwnHandler = new Set<string>();
+  /** Per n8n node: the module whose output its items are (gates, placeholders and responses pass theirs on). */
+  private sourceOf = new Map<string, number | undefined>();
+  /** While a module's fields are written: the module whose output is the n8n node's direct input. */
+  private direct: number | undefined;
   private redHttpIn = false;
   private usesMemberspot = false;
   /** A route's first module, whose filter is the route's condition (its gate is made by the router). */
   private routeFirst = new Set<number>();
+  /** Iterators converted so far, for their aggregators. */
+  private iterators = new Map<number, Module>();
+  /** Modules that became placeholders: module id → `app:Module`. */
+  private placeholders = new Map<number, string>();
+  /** Variables set so far: where each one's value is in each host. */
+  private variables = new Map<string, { n8n: string; nodeRed: string }>();
+
+  /**
+   * Per scenario (a hash of its name): the n8n webhook and node ids and the Node-RED node ids. Two converted
+   * scenarios share none, so both go into one Node-RED (POST /flow refuses an id that exists) and one n8n.
+   */
+  readonly tag: string;
 
   constructor(readonly blueprint: Blueprint) {
+    this.tag = createHash('sha256').update(blueprint.name).digest('hex').slice(0, 8);
     this.hasRespond = allModules(blueprint.flow).some((m) => m.module.toLowerCase() === 'gateway:webhookrespond');
   }
 
   private uuid(): string {
     const n = (++this.counter).toString(16).padStart(12, '0');
-    return `5a1e0000-0000-4000-8000-${n}`;
+    return `${this.tag}-0000-4000-8000-${n}`;
   }
 
   private uniqueName(base: string): string {
@@ -150,13 +197,29 @@ class Converter {
     r.notes.push(note);
   }
 
-  private resolvers(): { n8n: Resolver; nodeRed: Resolver } {
+  /** The module whose output all these tails carry, if they agree. */
+  private common(tails: Tail[]): number | undefined {
+    const sources = tails.map((t) => (t.n8n ? this.sourceOf.get(t.n8n.node) : undefined));
+    return sources.length > 0 && sources.every((s) => s !== undefined && s === sources[0]) ? sources[0] : undefined;
+  }
+
+  private resolvers(direct = this.direct): { n8n: Resolver; nodeRed: Resolver } {
     const lookup = (id: number): Output => {
       const o = this.outputs.get(id);
       if (!o) throw new Untranslatable(`it refers to module ${id}, which comes later or does not exist`);
       return o;
     };
-    return { n8n: (id) => lookup(id).n8n, nodeRed: (id) => lookup(id).nodeRed };
+    const n8n: Resolver = (id) => {
+      const o = lookup(id);
+      return id === direct && o.n8nDirect ? o.n8nDirect : o.n8n;
+    };
+    n8n.rewrite = (id, path) => {
+      const rename = this.outputs.get(id)?.n8nRename;
+      const first = path[0];
+      if (!rename || first?.kind !== 'key' || !(first.name in rename)) return path;
+      return [{ kind: 'key', name: rename[first.name] } as PathStep, ...path.slice(1)];
+    };
+    return { n8n, nodeRed: (id) => lookup(id).nodeRed };
   }
 
   /** A mapping in both hosts; what cannot be translated is kept verbatim and marks the module for review. */
@@ -167,6 +230,10 @@ class Converter {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     try {
       const template = parseTemplate(text);
+      for (const id of referencedModules(template)) {
+        const placeholder = this.placeholders.get(id);
+        if (placeholder) this.review(m, `field "${field}" reads module ${id} (${placeholder}), a placeholder: it is empty until that step is rebuilt`);
+      }
       const { n8n, nodeRed } = this.resolvers();
       return { n8n: toN8n(template, n8n), nodeRed: toNodeRed(template, nodeRed) };
     } catch (error) {
@@ -228,10 +295,11 @@ class Converter {
       credentials.push('Node-RED: the API key in the "Memberspot" account node (memberspot-config) of the imported flow');
     }
     const report: Report = { name: this.blueprint.name, modules, webhooks: this.webhooks, credentials };
-    const n8n: N8nWorkflow = { name: this.blueprint.name, nodes: this.n8nNodes, connections: this.connections, settings: { executionOrder: 'v1' } };
+    const n8n: N8nWorkflow = { id: `make${createHash('sha256').update(this.blueprint.name).digest('hex').slice(0, 12)}`, name: this.blueprint.name, active: false, nodes: this.n8nNodes, connections: this.connections, settings: { executionOrder: 'v1' } };
     const tab: NodeRedNode = { id: this.tabId, type: 'tab', label: this.blueprint.name, disabled: false, info: 'Converted from a Make scenario by memberspot-migrate.' };
     const config: NodeRedNode = { id: NODE_RED_CONFIG_ID, type: 'memberspot-config', name: 'Memberspot', baseUrl: 'https://api.memberspot.de', requestsPerSecond: 4 };
-    const nodeRed = [tab, ...this.red, ...(this.usesMemberspot ? [config] : [])];
+    const nodeRed = suffixIds([tab, ...this.red, ...(this.usesMemberspot ? [config] : [])], this.tag.slice(0, 6));
+    for (const m of modules) if (m.nodeRed && !m.nodeRed.startsWith('(')) m.nodeRed = `${m.nodeRed}-${this.tag.slice(0, 6)}`;
     return { n8n, nodeRed, report };
   }
 
@@ -240,35 +308,91 @@ class Converter {
     return tails;
   }
 
-  /** A filter gate before a module: an n8n If node and a Node-RED switch that only lets matches through. */
+  /**
+   * An answer to the shop in Node-RED: a guard that lets only a request through that has not been answered
+   * yet (a step after the webhook response can fail, two routes can both end), then the status and body,
+   * then an `http response`. Returns the guard's id, made once per kind.
+   */
+  private answer(kind: 'ok' | 'accepted' | 'error', y: number): string {
+    const guard = `make0${kind}`;
+    if (this.red.some((n) => n.id === guard)) return guard;
+    const label = { ok: 'OK for the shop', accepted: 'nothing to do: Accepted', error: '500: the shop retries' }[kind];
+    const rules =
+      kind === 'error'
+        ? [
+            // A fixed body, as the shop examples answer: the error's message is for the log, not for the caller.
+            { t: 'set', p: 'payload', pt: 'msg', to: 'Error', tot: 'str' },
+            { t: 'set', p: 'statusCode', pt: 'msg', to: '500', tot: 'num' },
+          ]
+        : [
+            { t: 'set', p: 'payload', pt: 'msg', to: kind === 'ok' ? 'OK' : 'Accepted', tot: 'str' },
+            { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' },
+          ];
+    this.redAdd(
+      {
+        id: guard,
+        type: 'function',
+        name: 'not answered yet?',
+        func: '// Only a request that has not been answered yet: Node-RED would fail on a second answer.\nif (!msg.res || !msg.res._res || msg.res._res.headersSent) return null;\nreturn msg;',
+        outputs: 1,
+        timeout: 0,
+        noerr: 0,
+        initialize: '',
+        finalize: '',
+        libs: [],
+        x: 1200,
+        y,
+      },
+      [],
+    );
+    const set = this.redAdd({ id: `${guard}set`, type: 'change', name: label, rules, x: 1400, y }, [{ n8n: null, nodeRed: { id: guard, port: 0 } }]);
+    this.redAdd({ id: `${guard}res`, type: 'http response', name: 'answer the shop', statusCode: '', headers: {}, x: 1600, y }, [{ n8n: null, nodeRed: { id: set.id, port: 0 } }]);
+    return guard;
+  }
+
+  /** The same answers in n8n: one Respond to Webhook node per kind; after the 500, a Stop and Error node. */
+  private n8nAnswer(kind: 'ok' | 'accepted' | 'error', y: number): string {
+    const name = { ok: 'OK for the shop', accepted: 'Nothing to do: Accepted', error: '500: the shop retries' }[kind];
+    if (this.n8nNodes.some((n) => n.name === name)) return name;
+    this.n8nAdd(
+      {
+        name,
+        type: 'n8n-nodes-base.respondToWebhook',
+        typeVersion: 1.1,
+        position: [1400, y],
+        parameters: { respondWith: 'text', responseBody: kind === 'ok' ? 'OK' : kind === 'accepted' ? 'Accepted' : 'Error', options: { responseCode: kind === 'error' ? 500 : 200 } },
+      },
+      [],
+    );
+    if (kind === 'error') {
+      // The execution still counts as failed in n8n's list, with the failed node beside it.
+      const stop = this.n8nAdd(
+        {
+          name: 'A step failed',
+          type: 'n8n-nodes-base.stopAndError',
+          typeVersion: 1,
+          position: [1600, y],
+          parameters: { errorMessage: 'A step failed: the shop was answered 500 and sends the notification again. See the failed node in this execution.' },
+        },
+        [],
+      );
+      this.n8nConnect(name, 0, stop.name);
+    }
+    return name;
+  }
+
   /**
    * Node-RED answers nothing by itself when a message stops: a gate that does not pass sends the request to
    * this answer (200 "Accepted", as Make answers a scenario that ended early), so that the shop is not left
    * waiting.
    */
   private acceptedAnswer(): string {
-    if (!this.red.some((n) => n.id === 'make0accepted')) {
-      const a = this.redAdd(
-        {
-          id: 'make0accepted',
-          type: 'change',
-          name: 'nothing to do: Accepted',
-          rules: [
-            { t: 'set', p: 'payload', pt: 'msg', to: 'Accepted', tot: 'str' },
-            { t: 'set', p: 'statusCode', pt: 'msg', to: '200', tot: 'num' },
-          ],
-          x: 1200,
-          y: 240,
-        },
-        [],
-      );
-      this.redAdd({ id: 'make0acceptedres', type: 'http response', name: 'answer the shop', statusCode: '', headers: {}, x: 1400, y: 240 }, [{ n8n: null, nodeRed: { id: a.id, port: 0 } }]);
-    }
-    return 'make0accepted';
+    return this.answer('accepted', 240);
   }
 
+  /** A filter gate before a module: an n8n If node and a Node-RED switch that only lets matches through. */
   private gate(m: Module, filter: Filter, tails: Tail[], negateOthers?: Filter[], answerIfBlocked = false): Tail[] {
-    const { n8n: rn, nodeRed: rr } = this.resolvers();
+    const { n8n: rn, nodeRed: rr } = this.resolvers(this.common(tails));
     let js: string;
     let jsonata: string;
     let note: string | null = null;
@@ -308,6 +432,7 @@ class Converter {
       },
       tails,
     );
+    this.sourceOf.set(ifNode.name, this.common(tails));
     const sw = this.redAdd(
       {
         id: `make${m.id}gate`,
@@ -326,6 +451,7 @@ class Converter {
       answerIfBlocked && this.redHttpIn ? 2 : 1,
     );
     if (answerIfBlocked && this.redHttpIn) this.redConnect(sw.id, 1, this.acceptedAnswer());
+    if (answerIfBlocked && this.n8nWebhook) this.n8nConnect(ifNode.name, 1, this.n8nAnswer('accepted', 240));
     if (note) this.review(m, note);
     return [{ n8n: { node: ifNode.name, output: 0 }, nodeRed: { id: sw.id, port: 0 } }];
   }
@@ -336,6 +462,7 @@ class Converter {
     // A report entry first so that the gate's notes land in it.
     if (!this.reports.has(m.id)) this.report(m, 'converted', null, null);
     if (m.filter && !this.routeFirst.has(m.id)) tails = this.gate(m, m.filter, tails, undefined, true);
+    this.direct = this.common(tails);
     let out: Tail[];
     if (kind === 'gateway:customwebhook') out = this.webhook(m, tails);
     else if (kind === 'gateway:webhookrespond') out = this.respond(m, tails);
@@ -343,10 +470,17 @@ class Converter {
       const shop = shopTrigger(m);
       const recognition = shop ? null : recognise(m);
       if (shop) out = this.shop(m, shop, tails);
+      else if (ITERATOR.has(kind)) out = this.iterator(m, tails);
+      else if (AGGREGATOR.has(kind)) out = this.aggregator(m, tails);
+      else if (SET_VARIABLE.has(kind)) out = this.setVariables(m, tails);
+      else if (GET_VARIABLE.has(kind)) out = this.getVariables(m, tails);
+      else if (HTTP_MODULES.has(kind)) out = this.http(m, tails);
       else if (recognition && recognition.action) out = this.memberspot(m, recognition, tails);
       else out = this.placeholder(m, tails, recognition ? recognition.note : `no converter for ${m.module} yet`);
     }
-    if (m.onerror && m.onerror.length > 0) this.errorHandler(m);
+    // The substitute of a Resume reads earlier modules by name: its input is the failed node's error output.
+    this.direct = undefined;
+    if (m.onerror && m.onerror.length > 0) out = this.errorHandler(m, out);
     return out;
   }
 
@@ -396,7 +530,10 @@ class Converter {
         typeVersion: 2,
         position: p.n8n,
         webhookId: this.uuid(),
-        parameters: { httpMethod: 'POST', path, responseMode: this.hasRespond ? 'responseNode' : 'lastNode', options: {} },
+        // Always answered by a Respond to Webhook node: the blueprint's, or ours at every end (OK), after a
+        // failed step (500) and where a filter stops the run (Accepted). n8n's "last node" mode answers
+        // 500 "No item to return" when the last node to run was a gate that let nothing through.
+        parameters: { httpMethod: 'POST', path, responseMode: 'responseNode', options: {} },
       },
       tails,
     );
@@ -408,7 +545,8 @@ class Converter {
       { id: `make${m.id}keep`, type: 'change', name: `keep module ${m.id}`, rules: [{ t: 'set', p: `make.m${m.id}`, pt: 'msg', to: 'payload', tot: 'msg' }], x: p.x + 150, y: p.y + 60 },
       [{ n8n: null, nodeRed: { id: httpIn.id, port: 0 } }],
     );
-    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json.body`, nodeRed: `make.m${m.id}` });
+    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json.body`, n8nDirect: '$json.body', nodeRed: `make.m${m.id}` });
+    this.sourceOf.set(node.name, m.id);
     this.webhooks.push({ module: m.id, n8n: `https://<your n8n>/webhook/${path}`, nodeRed: `https://<your Node-RED>/${path}` });
     const r = this.reports.get(m.id);
     if (r) {
@@ -443,6 +581,7 @@ class Converter {
       },
       tails,
     );
+    this.sourceOf.set(node.name, this.direct);
     if (typeof status.n8n === 'string' && status.n8n.startsWith('=')) this.review(m, 'the response status is an expression; n8n takes a fixed code here: set it by hand');
     const setBody = this.redAdd(
       {
@@ -475,6 +614,322 @@ class Converter {
     return [{ n8n: { node: node.name, output: 0 }, nodeRed: null }];
   }
 
+
+  // ----------------------------------------------------------------------------------- Make's tools
+
+  /** An n8n Edit Fields (Set) node with only these fields. */
+  private n8nSet(name: string, position: [number, number], fields: { name: string; value: unknown; type?: string }[], tails: Tail[]): N8nNode {
+    return this.n8nAdd(
+      {
+        name,
+        type: 'n8n-nodes-base.set',
+        typeVersion: 3.4,
+        position,
+        parameters: {
+          mode: 'manual',
+          assignments: {
+            assignments: fields.map((f) => ({
+              id: this.uuid(),
+              name: f.name,
+              value: f.value,
+              type: f.type ?? (typeof f.value === 'number' ? 'number' : typeof f.value === 'boolean' ? 'boolean' : 'string'),
+            })),
+          },
+          includeOtherFields: false,
+          options: {},
+        },
+      },
+      tails,
+    );
+  }
+
+  /** A Node-RED change rule that sets `p` to a translated value. */
+  private static rule(p: string, v: NodeRedValue): Record<string, unknown> {
+    return { t: 'set', p, pt: 'msg', to: v.value, tot: v.type };
+  }
+
+  /** A msg property path for a name (make.vars.total, make.vars["my total"]). */
+  private static prop(base: string, name: string): string {
+    return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `${base}.${name}` : `${base}[${JSON.stringify(name)}]`;
+  }
+
+  /** A JSONata object of translated values. */
+  private static object(entries: { key: string; nodeRed: NodeRedValue }[]): string {
+    return `{${entries.map((f) => `${JSON.stringify(f.key)}: ${f.nodeRed.type === 'str' ? JSON.stringify(f.nodeRed.value) : f.nodeRed.value}`).join(', ')}}`;
+  }
+
+  private finishModule(m: Module, n8nNode: N8nNode, redFirst: string, redLast: NodeRedNode, output: Omit<Output, 'nodeRed'>, notes: string[] = []): Tail[] {
+    this.outputs.set(m.id, { ...output, nodeRed: `make.m${m.id}` });
+    this.sourceOf.set(n8nNode.name, m.id);
+    const r = this.reports.get(m.id);
+    if (r) {
+      r.n8n = n8nNode.name;
+      r.nodeRed = redFirst;
+      r.notes.push(...notes);
+    }
+    return [{ n8n: { node: n8nNode.name, output: 0 }, nodeRed: { id: redLast.id, port: 0 } }];
+  }
+
+  private ref(name: string): string {
+    return `$('${name.replace(/'/g, "\\'")}')`;
+  }
+
+  /** Iterator: n8n Edit Fields (the array as `value`) + Split Out; Node-RED change + split. */
+  private iterator(m: Module, tails: Tail[]): Tail[] {
+    const array = this.mapping(m, 'array', m.mapper.array ?? '');
+    const p = this.pos(m);
+    const label = m.label ?? 'Iterator';
+    // Make's bundle of an element: its fields (or { value } for a text or a number) with its position
+    // __IMTINDEX__ (from 1) and the count __IMTLENGTH__.
+    const n8nArray =
+      typeof array.n8n === 'string' && array.n8n.startsWith('={{ ') && array.n8n.endsWith(' }}')
+        ? `={{ (${array.n8n.slice(4, -3)} ?? []).map((v, i, all) => Object.assign(typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.assign({}, v) : { value: v }, { __IMTINDEX__: i + 1, __IMTLENGTH__: all.length })) }}`
+        : array.n8n;
+    if (n8nArray === array.n8n) this.review(m, 'its array is not one expression: n8n gets it as written, without __IMTINDEX__ / __IMTLENGTH__');
+    const set = this.n8nSet(`${label}: the array`, [p.n8n[0] - 100, p.n8n[1]], [{ name: 'value', value: n8nArray, type: 'array' }], tails);
+    const split = this.n8nAdd(
+      { name: label, type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: p.n8n, parameters: { fieldToSplitOut: 'value', include: 'noOtherFields', options: {} } },
+      [{ n8n: { node: set.name, output: 0 }, nodeRed: null }],
+    );
+    const take = this.redAdd({ id: `make${m.id}array`, type: 'change', name: `${label}: the array`, rules: [Converter.rule('payload', array.nodeRed)], x: p.x - 100, y: p.y }, tails);
+    const splitNode = this.redAdd(
+      { id: `make${m.id}split`, type: 'split', name: label, property: 'payload', splt: '\\n', spltType: 'str', arraySplt: 1, arraySpltType: 'len', stream: false, addname: '', x: p.x, y: p.y },
+      [{ n8n: null, nodeRed: { id: take.id, port: 0 } }],
+    );
+    // Make's bundle of an element: the element's fields, or { value } for a text or number.
+    const keep = this.redAdd(
+      {
+        id: `make${m.id}keep`,
+        type: 'change',
+        name: `keep module ${m.id}`,
+        rules: [
+          {
+            t: 'set',
+            p: `make.m${m.id}`,
+            pt: 'msg',
+            to: '$merge([$type(payload) = "object" ? payload : {"value": payload}, {"__IMTINDEX__": parts.index + 1, "__IMTLENGTH__": parts.count}])',
+            tot: 'jsonata',
+          },
+        ],
+        x: p.x + 150,
+        y: p.y + 60,
+      },
+      [{ n8n: null, nodeRed: { id: splitNode.id, port: 0 } }],
+    );
+    this.iterators.set(m.id, m);
+    return this.finishModule(m, split, splitNode.id, keep, { n8n: `${this.ref(split.name)}.item.json`, n8nDirect: '$json' }, [
+      'each element runs the following modules once (n8n: one item each; Node-RED: one message each), up to its aggregator',
+    ]);
+  }
+
+  /** Array aggregator / text aggregator: n8n Edit Fields + Aggregate (+ the text); Node-RED change + join. */
+  private aggregator(m: Module, tails: Tail[]): Tail[] {
+    const text = m.module.toLowerCase() === 'util:textaggregator';
+    const feeder = Number(m.parameters.feeder);
+    const label = m.label ?? (text ? 'Text aggregator' : 'Array aggregator');
+    const p = this.pos(m);
+    const notes: string[] = [];
+    if (!this.iterators.has(feeder)) this.review(m, `its iterator (parameters.feeder ${String(m.parameters.feeder)}) is not an iterator before it: it aggregates what reaches it`);
+    const entries = text
+      ? [{ key: 'value', ...this.mapping(m, 'value', m.mapper.value ?? '') }]
+      : Object.entries(m.mapper).map(([key, value]) => ({ key, ...this.mapping(m, key, value) }));
+    if (entries.length === 0) this.review(m, 'it names no fields to aggregate (mapper): set them by hand');
+    const sep = textSeparator(m.parameters);
+    const fields = this.n8nSet(`${label}: the fields`, [p.n8n[0] - 100, p.n8n[1]], entries.map((e) => ({ name: e.key, value: e.n8n })), tails);
+    let last = this.n8nAdd(
+      {
+        name: text ? `${label}: the rows` : label,
+        type: 'n8n-nodes-base.aggregate',
+        typeVersion: 1,
+        position: p.n8n,
+        parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'array', options: {} },
+      },
+      [{ n8n: { node: fields.name, output: 0 }, nodeRed: null }],
+    );
+    if (text) {
+      last = this.n8nSet(label, [p.n8n[0] + 100, p.n8n[1]], [{ name: 'text', value: `={{ $json.array.map(row => row.value ?? '').join(${JSON.stringify(sep)}) }}` }], [
+        { n8n: { node: last.name, output: 0 }, nodeRed: null },
+      ]);
+    }
+    const take = this.redAdd(
+      { id: `make${m.id}fields`, type: 'change', name: `${label}: the fields`, rules: [{ t: 'set', p: 'payload', pt: 'msg', to: Converter.object(entries), tot: 'jsonata' }], x: p.x - 100, y: p.y },
+      tails,
+    );
+    const join = this.redAdd(
+      {
+        id: `make${m.id}join`,
+        type: 'join',
+        name: label,
+        mode: 'auto',
+        build: 'array',
+        property: 'payload',
+        propertyType: 'msg',
+        key: 'topic',
+        joiner: '\\n',
+        joinerType: 'str',
+        useparts: true,
+        accumulate: false,
+        timeout: '',
+        count: '',
+        reduceRight: false,
+        reduceExp: '',
+        reduceInit: '',
+        reduceInitType: '',
+        reduceFixup: '',
+        x: p.x,
+        y: p.y,
+      },
+      [{ n8n: null, nodeRed: { id: take.id, port: 0 } }],
+    );
+    const result = text ? `{"text": $join(payload.($exists(value) ? $string(value) : ""), ${JSON.stringify(sep)})}` : '{"array": payload}';
+    const keep = this.redAdd(
+      { id: `make${m.id}keep`, type: 'change', name: `keep module ${m.id}`, rules: [{ t: 'set', p: `make.m${m.id}`, pt: 'msg', to: result, tot: 'jsonata' }], x: p.x + 150, y: p.y + 60 },
+      [{ n8n: null, nodeRed: { id: join.id, port: 0 } }],
+    );
+    const between = this.loopFilters(feeder, m.id);
+    if (between.length > 0) {
+      this.review(m, `a filter between the iterator and this aggregator (module ${between.join(', ')}): Node-RED's join waits for every element, so an element the filter stops holds the join back; rebuild the filter in Node-RED`);
+    }
+    return this.finishModule(m, last, join.id, keep, { n8n: `${this.ref(last.name)}.item.json`, n8nDirect: '$json' }, notes);
+  }
+
+  /** Modules with a filter between an iterator and its aggregator (in the flow's order). */
+  private loopFilters(feeder: number, aggregator: number): number[] {
+    const order = allModules(this.blueprint.flow);
+    const from = order.findIndex((x) => x.id === feeder);
+    const to = order.findIndex((x) => x.id === aggregator);
+    if (from < 0 || to < 0) return [];
+    return order.slice(from + 1, to).filter((x) => x.filter).map((x) => x.id);
+  }
+
+  /** Set variable(s): n8n Edit Fields; Node-RED change (msg.make.vars, Make's variables of one run). */
+  private setVariables(m: Module, tails: Tail[]): Tail[] {
+    const list: { name: string; value: unknown }[] = Array.isArray(m.mapper.variables)
+      ? (m.mapper.variables as { name?: unknown; value?: unknown }[]).map((v) => ({ name: String(v?.name ?? ''), value: v?.value ?? '' }))
+      : [{ name: String(m.mapper.name ?? ''), value: m.mapper.value ?? '' }];
+    const named = list.filter((v) => v.name !== '');
+    if (named.length < list.length) this.review(m, 'a variable without a name (mapper.name / variables[].name) is left out');
+    if (m.mapper.scope === 'execution') this.review(m, 'the variable\'s scope "execution" (the whole run of several bundles) becomes one item / message here');
+    const mapped = named.map((v) => ({ key: v.name, ...this.mapping(m, v.name, v.value) }));
+    const p = this.pos(m);
+    const node = this.n8nSet(m.label ?? 'Set variable', p.n8n, mapped.map((v) => ({ name: v.key, value: v.n8n })), tails);
+    const rules = mapped.flatMap((v) => [Converter.rule(Converter.prop('make.vars', v.key), v.nodeRed), Converter.rule(Converter.prop(`make.m${m.id}`, v.key), v.nodeRed)]);
+    const change = this.redAdd({ id: `make${m.id}vars`, type: 'change', name: m.label ?? 'Set variable', rules, x: p.x, y: p.y }, tails);
+    for (const v of mapped) this.variables.set(v.key, { n8n: `${this.ref(node.name)}.item.json[${JSON.stringify(v.key)}]`, nodeRed: Converter.prop('make.vars', v.key) });
+    return this.finishModule(m, node, change.id, change, { n8n: `${this.ref(node.name)}.item.json`, n8nDirect: '$json' });
+  }
+
+  /** Get variable(s): the value an earlier Set variable set. */
+  private getVariables(m: Module, tails: Tail[]): Tail[] {
+    const names: string[] = Array.isArray(m.mapper.variables)
+      ? (m.mapper.variables as { name?: unknown }[]).map((v) => String(v?.name ?? '')).filter((n) => n !== '')
+      : [String(m.mapper.name ?? '')].filter((n) => n !== '');
+    const found = names.map((name) => ({ name, source: this.variables.get(name) }));
+    for (const f of found) if (!f.source) this.review(m, `no Set variable before it sets "${f.name}": it is empty here; set it by hand`);
+    const p = this.pos(m);
+    const node = this.n8nSet(m.label ?? 'Get variable', p.n8n, found.map((f) => ({ name: f.name, value: f.source ? `={{ ${f.source.n8n} }}` : '' })), tails);
+    const rules = found.map((f) => (f.source ? { t: 'set', p: Converter.prop(`make.m${m.id}`, f.name), pt: 'msg', to: f.source.nodeRed, tot: 'msg' } : { t: 'set', p: Converter.prop(`make.m${m.id}`, f.name), pt: 'msg', to: '', tot: 'str' }));
+    const change = this.redAdd({ id: `make${m.id}vars`, type: 'change', name: m.label ?? 'Get variable', rules, x: p.x, y: p.y }, tails);
+    return this.finishModule(m, node, change.id, change, { n8n: `${this.ref(node.name)}.item.json`, n8nDirect: '$json' });
+  }
+
+  /** HTTP (Make a request / send data): n8n HTTP Request; Node-RED change + http request + a status check. */
+  private http(m: Module, tails: Tail[]): Tail[] {
+    const mp = m.mapper;
+    const pairs = (v: unknown): { name: string; value: unknown }[] =>
+      Array.isArray(v) ? (v as { name?: unknown; key?: unknown; value?: unknown }[]).map((h) => ({ name: String(h?.name ?? h?.key ?? ''), value: h?.value ?? '' })).filter((h) => h.name !== '') : [];
+    const url = this.mapping(m, 'url', firstKey(mp, HTTP_KEYS.url) ?? '');
+    const method = String(firstKey(mp, HTTP_KEYS.method) ?? 'GET').toUpperCase();
+    const headers = pairs(firstKey(mp, HTTP_KEYS.headers)).map((h) => ({ key: h.name, ...this.mapping(m, `headers.${h.name}`, h.value) }));
+    const query = pairs(firstKey(mp, HTTP_KEYS.query)).map((h) => ({ key: h.name, ...this.mapping(m, `qs.${h.name}`, h.value) }));
+    const rawBody = firstKey(mp, HTTP_KEYS.body);
+    const ct = String(firstKey(mp, HTTP_KEYS.contentType) ?? '').toLowerCase();
+    if (Array.isArray(rawBody) || ct.includes('x-www-form-urlencoded') || ct.includes('multipart')) {
+      this.review(m, 'a form body (urlencoded or multipart fields) is not converted: set the body by hand');
+    }
+    const body = rawBody === undefined || Array.isArray(rawBody) ? null : this.mapping(m, 'data', rawBody);
+    const mime = ct.includes('/') ? ct : ct === 'json' || ct === '' ? 'application/json' : 'text/plain';
+    const parse = firstKey(mp, HTTP_KEYS.parseResponse);
+    const parseJson = parse === true || parse === 'true' || (parse === undefined && m.module.toLowerCase() === 'http:makerequest');
+    if (!parseJson) this.review(m, 'Make does not parse its answer here (parseResponse off); n8n reads the answer by its content type (JSON as an object)');
+    if (!/^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(method)) this.review(m, `the method "${method}" is an expression or unknown: set it by hand`);
+    const p = this.pos(m);
+    const label = m.label ?? 'HTTP Request';
+    const node = this.n8nAdd(
+      {
+        name: label,
+        type: 'n8n-nodes-base.httpRequest',
+        typeVersion: 4.2,
+        position: p.n8n,
+        parameters: {
+          method,
+          url: url.n8n,
+          ...(query.length > 0 ? { sendQuery: true, specifyQuery: 'keypair', queryParameters: { parameters: query.map((q) => ({ name: q.key, value: q.n8n })) } } : {}),
+          ...(headers.length > 0 ? { sendHeaders: true, specifyHeaders: 'keypair', headerParameters: { parameters: headers.map((h) => ({ name: h.key, value: h.n8n })) } } : {}),
+          ...(body ? { sendBody: true, contentType: 'raw', rawContentType: mime, body: body.n8n } : {}),
+          // Make's output is { statusCode, headers, data }: the full response, with data read from n8n's body.
+          // The response format stays n8n's autodetect (JSON by its content type): with fullResponse, n8n 2.8's
+          // "json" leaves the body out (seen end to end).
+          options: { response: { response: { fullResponse: true } } },
+        },
+      },
+      tails,
+    );
+    this.n8nFailing.push(node.name);
+    const qs = query.map((q) => `${JSON.stringify(`${encodeURIComponent(q.key)}=`)} & $encodeUrlComponent(${q.nodeRed.type === 'str' ? JSON.stringify(q.nodeRed.value) : `$string(${q.nodeRed.value})`})`);
+    const urlExpr = url.nodeRed.type === 'str' ? JSON.stringify(url.nodeRed.value) : url.nodeRed.type === 'msg' ? `$string(${url.nodeRed.value})` : url.nodeRed.value;
+    const fullUrl = qs.length > 0 ? `(${urlExpr}) & ($contains(${urlExpr}, "?") ? "&" : "?") & ${qs.join(' & "&" & ')}` : urlExpr;
+    const headerObj = Converter.object([...(body ? [{ key: 'content-type', nodeRed: { value: mime, type: 'str' as const } }] : []), ...headers]);
+    const prepare = this.redAdd(
+      {
+        id: `make${m.id}req`,
+        type: 'change',
+        name: `${label}: the request`,
+        rules: [
+          { t: 'set', p: 'url', pt: 'msg', to: fullUrl, tot: 'jsonata' },
+          { t: 'set', p: 'method', pt: 'msg', to: method, tot: 'str' },
+          // Only these headers: msg.headers may hold another request's.
+          { t: 'set', p: 'headers', pt: 'msg', to: headerObj, tot: 'jsonata' },
+          body ? Converter.rule('payload', body.nodeRed) : { t: 'delete', p: 'payload', pt: 'msg' },
+        ],
+        x: p.x - 100,
+        y: p.y,
+      },
+      tails,
+    );
+    const request = this.redAdd(
+      { id: `make${m.id}http`, type: 'http request', name: label, method: 'use', ret: parseJson ? 'obj' : 'txt', paytoqs: 'ignore', url: '', tls: '', persist: false, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [], x: p.x, y: p.y },
+      [{ n8n: null, nodeRed: { id: prepare.id, port: 0 } }],
+    );
+    // As Make (and n8n) treat it: a 4xx/5xx answer is an error. The response's headers and status must not
+    // reach the answer to the shop (the http response node would send them).
+    const check = this.redAdd(
+      {
+        id: `make${m.id}keep`,
+        type: 'function',
+        name: `keep module ${m.id}`,
+        func: [
+          `if (msg.statusCode >= 400) throw new Error(${JSON.stringify(`${label}: the server answered `)} + msg.statusCode);`,
+          'msg.make = msg.make || {};',
+          `msg.make.m${m.id} = { statusCode: msg.statusCode, headers: msg.headers, data: msg.payload };`,
+          'delete msg.headers; delete msg.statusCode; delete msg.responseUrl; delete msg.redirectList; delete msg.retry; delete msg.url; delete msg.method;',
+          'return msg;',
+        ].join('\n'),
+        outputs: 1,
+        timeout: 0,
+        noerr: 0,
+        initialize: '',
+        finalize: '',
+        libs: [],
+        x: p.x + 150,
+        y: p.y + 60,
+      },
+      [{ n8n: null, nodeRed: { id: request.id, port: 0 } }],
+    );
+    this.failing.push(request.id, check.id);
+    return this.finishModule(m, node, request.id, check, { n8n: `${this.ref(node.name)}.item.json`, n8nDirect: '$json', n8nRename: { data: 'body' } });
+  }
+
   private shop(m: Module, shop: string, tails: Tail[]): Tail[] {
     const p = this.pos(m);
     const node = this.n8nAdd(
@@ -498,7 +953,8 @@ class Converter {
       [{ n8n: null, nodeRed: { id: sh.id, port: 0 } }],
     );
     this.redHttpIn = true;
-    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, nodeRed: `make.m${m.id}` });
+    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, n8nDirect: '$json', nodeRed: `make.m${m.id}` });
+    this.sourceOf.set(node.name, m.id);
     this.webhooks.push({ module: m.id, n8n: `https://<your n8n>/webhook/<the Shop Webhook Trigger's production path>`, nodeRed: `https://<your Node-RED>${path}` });
     this.report(m, 'review', node.name, sh.id, [
       `the ${shop} trigger became the verified Shop Webhook trigger: enter the shop's secret in its credential / config node`,
@@ -574,11 +1030,13 @@ class Converter {
     // per element of an array payload (a node saved without the property would, for 0.1.0 flows).
     const redNode = this.redAdd({ id: `make${m.id}ms`, type: 'memberspot', name: m.label ?? action.label, account: NODE_RED_CONFIG_ID, action: action.id, bulk: false, ...redProps, x: p.x, y: p.y }, tails);
     this.failing.push(redNode.id);
+    this.n8nFailing.push(node.name);
     const keep = this.redAdd(
       { id: `make${m.id}keep`, type: 'change', name: `keep module ${m.id}`, rules: [{ t: 'set', p: `make.m${m.id}`, pt: 'msg', to: 'payload', tot: 'msg' }], x: p.x + 150, y: p.y + 60 },
       [{ n8n: null, nodeRed: { id: redNode.id, port: 0 } }],
     );
-    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, nodeRed: `make.m${m.id}` });
+    this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, n8nDirect: '$json', nodeRed: `make.m${m.id}` });
+    this.sourceOf.set(node.name, m.id);
     const r = this.reports.get(m.id);
     if (r) {
       r.n8n = node.name;
@@ -649,70 +1107,182 @@ class Converter {
         initialize: '',
         finalize: '',
         libs: [],
-        d: true,
         x: p.x,
         y: p.y,
       },
       tails,
     );
+    // Enabled: a disabled Node-RED node drops what reaches it, and the shop would wait for an answer that never
+    // comes. It throws instead, and the flow's catch answers the shop 500 (once), so that the shop retries.
+    this.failing.push(fn.id);
     this.red.push({ id: `make${m.id}note`, type: 'comment', z: this.tabId, name: `Make module ${m.id} ${m.module}`, info: `${reason}.\nIts mapping: ${mapping}`, x: p.x, y: p.y + 40, wires: [] });
     this.outputs.set(m.id, { n8n: `$('${node.name.replace(/'/g, "\\'")}').item.json`, nodeRed: `make.m${m.id}` });
-    this.report(m, 'manual', node.name, fn.id, [reason, 'a disabled placeholder keeps its place: rebuild this step']);
+    this.placeholders.set(m.id, m.module);
+    // n8n passes items through a disabled node: what comes out is what went in.
+    this.sourceOf.set(node.name, this.direct);
+    this.report(m, 'manual', node.name, fn.id, [
+      reason,
+      "a placeholder keeps its place: rebuild this step (n8n: a disabled No Operation node, which passes items on; Node-RED: a function that stops the message with \"rebuild this step\", and the shop hears 500)",
+    ]);
     return [{ n8n: { node: node.name, output: 0 }, nodeRed: { id: fn.id, port: 0 } }];
   }
 
-  private errorHandler(m: Module): void {
-    const directive = m.onerror?.[m.onerror.length - 1];
+  /**
+   * A module's error handler (`onerror`, its directive last). Ignore and Commit end the failing bundle without
+   * an error (n8n: the node's error output leads nowhere; Node-RED: a catch of its own, and the shop hears 200
+   * Accepted); Resume continues with the directive's substitute output (n8n: the error output through an Edit
+   * Fields node into the same next node; Node-RED: a catch that sets msg.payload and goes on where the module
+   * went on); Break retries in n8n (retry on fail) and answers the shop 500 in Node-RED, so that the shop
+   * sends it again (Make stores the run and retries it); Rollback stops the run with an error, as without a
+   * handler. Modules inside the handler before the directive are left to rebuild.
+   */
+  private errorHandler(m: Module, out: Tail[]): Tail[] {
+    const handlers = m.onerror ?? [];
+    const directive = handlers[handlers.length - 1];
     const kind = directive?.module.toLowerCase() ?? '';
     const r = this.reports.get(m.id);
     const n8nNode = r?.n8n ? this.n8nNodes.find((n) => n.name === r.n8n) : undefined;
-    if (kind === 'builtin:ignore' && n8nNode) {
-      n8nNode.onError = 'continueRegularOutput';
-      this.review(m, 'error handler Ignore: n8n continues on error; in Node-RED the failure goes to the flow\'s catch');
-    } else if (kind === 'builtin:break' && n8nNode) {
+    const redNode = r?.nodeRed ? this.red.find((n) => n.id === r.nodeRed) : undefined;
+    for (const h of handlers) {
+      if (h === directive) continue;
+      this.report(h, 'manual', null, null, [`a module of module ${m.id}'s error handler: rebuild it by hand (it is not converted)`]);
+    }
+    if (handlers.length > 1) this.review(m, `its error handler runs ${handlers.length - 1} module(s) before ${directive?.module}: those are not converted, rebuild them`);
+    const done = (status: Status, note: string): Tail[] => {
+      if (directive) this.report(directive, status, n8nNode?.name ?? null, redNode?.id ?? null, [`the error handler directive of module ${m.id}: ${note}`]);
+      return out;
+    };
+    if (!n8nNode || !redNode) {
+      this.review(m, `its error handler ${directive?.module ?? '(none)'} is not converted: the module has no node to attach it to`);
+      return done('review', 'not converted');
+    }
+    const p = this.pos(m, 0);
+    const ownCatch = (name: string): NodeRedNode => {
+      this.ownCatch.add(redNode.id);
+      return this.redAdd({ id: `make${m.id}catch`, type: 'catch', name, scope: [redNode.id], uncaught: false, x: p.x, y: p.y + 120 }, []);
+    };
+    if (kind === 'builtin:ignore' || kind === 'builtin:commit') {
+      n8nNode.onError = 'continueErrorOutput';
+      const c = ownCatch(`${kind === 'builtin:ignore' ? 'Ignore' : 'Commit'}: ${m.label ?? m.module}`);
+      if (this.redHttpIn) this.redConnect(c.id, 0, this.acceptedAnswer());
+      if (this.n8nWebhook) this.n8nConnect(n8nNode.name, 1, this.n8nAnswer('accepted', 240));
+      this.n8nOwnHandler.add(n8nNode.name);
+      if (kind === 'builtin:commit') {
+        this.review(m, 'error handler Commit: a failure ends the run without an error, as Ignore does; Make also commits its transactional modules, which have no counterpart here: check');
+        return done('review', 'ends the run without an error');
+      }
+      return done('converted', 'a failure ends this bundle without an error (n8n: the error output leads nowhere; Node-RED: its own catch, the shop hears 200 Accepted)');
+    }
+    if (kind === 'builtin:resume') {
+      const substitute = directive?.mapper ?? {};
+      const mapped = Object.entries(substitute).map(([key, value]) => ({ key, ...this.mapping(m, `onerror.resume.${key}`, value) }));
+      n8nNode.onError = 'continueErrorOutput';
+      this.n8nOwnHandler.add(n8nNode.name);
+      const set = this.n8nAdd(
+        {
+          name: `Resume: ${m.label ?? m.module}`,
+          type: 'n8n-nodes-base.set',
+          typeVersion: 3.4,
+          position: [p.n8n[0], p.n8n[1] + 200],
+          parameters: {
+            mode: 'manual',
+            assignments: {
+              assignments: mapped.map((f) => ({
+                id: this.uuid(),
+                name: f.key,
+                value: f.n8n,
+                type: typeof f.n8n === 'number' ? 'number' : typeof f.n8n === 'boolean' ? 'boolean' : 'string',
+              })),
+            },
+            includeOtherFields: false,
+            options: {},
+          },
+        },
+        [],
+      );
+      this.n8nConnect(n8nNode.name, 1, set.name);
+      this.sourceOf.set(set.name, m.id);
+      out = [...out, { n8n: { node: set.name, output: 0 }, nodeRed: null }];
+      const c = ownCatch(`Resume: ${m.label ?? m.module}`);
+      const object = `{${mapped.map((f) => `${JSON.stringify(f.key)}: ${f.nodeRed.type === 'str' ? JSON.stringify(f.nodeRed.value) : f.nodeRed.value}`).join(', ')}}`;
+      const resume = this.redAdd(
+        { id: `make${m.id}resume`, type: 'change', name: 'substitute output', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: object, tot: 'jsonata' }, { t: 'delete', p: 'error', pt: 'msg' }], x: p.x + 150, y: p.y + 120 },
+        [{ n8n: null, nodeRed: { id: c.id, port: 0 } }],
+      );
+      // Node-RED goes on where the module went on (its keep node, or the next node).
+      const after = (redNode.wires as string[][])[0] ?? [];
+      for (const id of after) this.redConnect(resume.id, 0, id);
+      if (after.length === 0) out = [...out, { n8n: null, nodeRed: { id: resume.id, port: 0 } }];
+      // Later modules read the substitute when the module failed.
+      const own = this.outputs.get(m.id);
+      const setRef = `$('${set.name.replace(/'/g, "\\'")}')`;
+      if (own) this.outputs.set(m.id, { ...own, n8n: `(${setRef}.isExecuted ? ${setRef}.item.json : ${own.n8n})`, n8nDirect: '$json' });
+      return done('converted', 'a failure continues with the substitute output');
+    }
+    if (kind === 'builtin:break') {
       const count = Number(directive?.mapper.count ?? 3) || 3;
       n8nNode.retryOnFail = true;
       n8nNode.maxTries = Math.min(Math.max(count, 2), 5);
       n8nNode.waitBetweenTries = 5000;
-      this.review(m, `error handler Break (retry ${count} times every ${String(directive?.mapper.interval ?? '?')} min): n8n retries at most 5 times, 5 s apart; Node-RED does not retry`);
-    } else {
-      this.review(m, `error handler ${directive?.module ?? '(none)'} has no conversion yet: rebuild it by hand`);
+      this.review(
+        m,
+        `error handler Break (retry ${count} times every ${String(directive?.mapper.interval ?? '?')} min): n8n retries at most 5 times, 5 s apart; Node-RED answers the shop 500 so that the shop sends it again`,
+      );
+      return done('review', 'retry');
     }
-    for (const h of m.onerror ?? []) {
-      if (h === directive) continue;
-      this.report(h, 'manual', null, null, [`a module of module ${m.id}'s error handler: not converted yet`]);
+    if (kind === 'builtin:rollback') {
+      this.review(m, 'error handler Rollback: a failure stops the run with an error (n8n: an error status to the shop; Node-RED: 500), as without a handler; Make\'s rollback of transactional modules has no counterpart');
+      return done('review', 'stops the run with an error');
     }
-    if (directive) this.report(directive, r?.status === 'converted' ? 'converted' : 'review', null, null, [`the error handler directive of module ${m.id}`]);
+    this.review(m, `error handler ${directive?.module ?? '(none)'} is not one we know: rebuild it by hand`);
+    return done('review', 'not converted');
   }
 
-  /** Without a webhook response the shop hears back after the run: 200 at every end, 500 when a step failed. */
+  /**
+   * The shop hears back in Node-RED: without a webhook response 200 "OK" at every end of the flow; in every
+   * case 500 when a step failed (a catch over every step that can fail, except those whose error handler
+   * catches them), each answer only once.
+   */
   private finish(tails: Tail[]): void {
-    if (!this.redHttpIn || this.hasRespond) return;
-    const ok = this.redAdd({ id: 'make0ok', type: 'change', name: 'OK for the shop', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'OK', tot: 'str' }], x: 1200, y: 40 }, tails);
-    this.redAdd({ id: 'make0okres', type: 'http response', name: 'answer the shop', statusCode: '', headers: {}, x: 1400, y: 40 }, [{ n8n: null, nodeRed: { id: ok.id, port: 0 } }]);
-    if (this.failing.length > 0 || this.red.some((n) => n.type === 'function')) {
-      const scope = [...this.failing, ...this.red.filter((n) => n.type === 'function').map((n) => n.id)];
-      const c = this.redAdd({ id: 'make0catch', type: 'catch', name: 'a step failed', scope, uncaught: false, x: 1200, y: 140 }, []);
-      const err = this.redAdd(
-        {
-          id: 'make0err',
-          type: 'change',
-          name: '500: the shop retries',
-          rules: [
-            { t: 'set', p: 'payload', pt: 'msg', to: 'error.message', tot: 'msg' },
-            { t: 'set', p: 'statusCode', pt: 'msg', to: '500', tot: 'num' },
-          ],
-          x: 1400,
-          y: 140,
-        },
-        [{ n8n: null, nodeRed: { id: c.id, port: 0 } }],
-      );
-      this.redAdd({ id: 'make0errres', type: 'http response', name: 'answer the shop', statusCode: '', headers: {}, x: 1600, y: 140 }, [{ n8n: null, nodeRed: { id: err.id, port: 0 } }]);
+    if (this.n8nWebhook) {
+      if (!this.hasRespond) {
+        const ok = this.n8nAnswer('ok', 40);
+        for (const t of tails) if (t.n8n) this.n8nConnect(t.n8n.node, t.n8n.output, ok);
+      }
+      for (const name of this.n8nFailing.filter((n) => !this.n8nOwnHandler.has(n))) {
+        const node = this.n8nNodes.find((n) => n.name === name);
+        if (!node) continue;
+        node.onError = 'continueErrorOutput';
+        this.n8nConnect(name, 1, this.n8nAnswer('error', 140));
+      }
     }
-    if (this.n8nWebhook && !this.hasRespond) {
-      this.n8nWebhook.notes = 'Answers the shop after the last node: an error status when a step failed, so that the shop sends the notification again.';
+    if (!this.redHttpIn) return;
+    if (!this.hasRespond) {
+      const ok = this.answer('ok', 40);
+      for (const t of tails) if (t.nodeRed) this.redConnect(t.nodeRed.id, t.nodeRed.port, ok);
+    }
+    const scope = this.failing.filter((id) => !this.ownCatch.has(id));
+    if (scope.length > 0) {
+      const c = this.redAdd({ id: 'make0catch', type: 'catch', name: 'a step failed', scope, uncaught: false, x: 1000, y: 140 }, []);
+      this.redConnect(c.id, 0, this.answer('error', 140));
+    }
+    if (this.n8nWebhook) {
+      this.n8nWebhook.notes = 'Answers the shop through a Respond to Webhook node: 500 when a step failed, so that the shop sends the notification again.';
     }
   }
+}
+
+/** Every Node-RED id (and every reference to one: z, wires, scope, account, config) with `-<suffix>`. */
+function suffixIds(nodes: NodeRedNode[], suffix: string): NodeRedNode[] {
+  const ids = new Set(nodes.map((n) => n.id));
+  const map = (id: unknown): unknown => (typeof id === 'string' && ids.has(id) ? `${id}-${suffix}` : id);
+  return nodes.map((n) => {
+    const out: NodeRedNode = { ...n, id: `${n.id}-${suffix}` };
+    for (const key of ['z', 'account', 'config'] as const) if (key in n) out[key] = map(n[key]);
+    if (Array.isArray(n.wires)) out.wires = (n.wires as string[][]).map((port) => port.map((id) => map(id) as string));
+    if (Array.isArray(n.scope)) out.scope = (n.scope as string[]).map((id) => map(id) as string);
+    return out;
+  });
 }
 
 function toBool(v: unknown): unknown {
@@ -724,6 +1294,22 @@ function toBool(v: unknown): unknown {
 /** Converts a read blueprint. Never throws for content: what cannot be converted is in the report. */
 export function convert(blueprint: Blueprint): Conversion {
   return new Converter(blueprint).run();
+}
+
+/**
+ * The converted Node-RED flow (what Menu → Import takes: the tab, its nodes, the config node) as the body of
+ * the admin API's `POST /flow`: `{ label, info, nodes, configs }`, the tab itself left out (Node-RED makes
+ * it) and the config node among `configs`.
+ */
+export function nodeRedFlowApi(nodes: NodeRedNode[]): { label: string; info: string; nodes: NodeRedNode[]; configs: NodeRedNode[] } {
+  const tab = nodes.find((n) => n.type === 'tab');
+  const strip = ({ z: _z, ...rest }: NodeRedNode): NodeRedNode => rest as NodeRedNode;
+  return {
+    label: String(tab?.label ?? 'Make scenario'),
+    info: String(tab?.info ?? ''),
+    nodes: nodes.filter((n) => n.type !== 'tab' && 'z' in n && n.z === tab?.id).map(strip),
+    configs: nodes.filter((n) => n.type !== 'tab' && !('z' in n && n.z === tab?.id)).map(strip),
+  };
 }
 
 /** 0 when everything was converted, 1 when something needs review or manual work. */

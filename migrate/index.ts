@@ -13,7 +13,7 @@ export function migrate(blueprint: string | object): Conversion {
 
 export { BlueprintError, parseBlueprint, readBlueprint } from './blueprint';
 export type { Blueprint, Condition, Filter, Module, Route } from './blueprint';
-export { convert, exitCodeOf, fileSafeName } from './convert';
+export { convert, exitCodeOf, fileSafeName, nodeRedFlowApi } from './convert';
 export type { Conversion, ModuleReport, N8nWorkflow, NodeRedNode, Report, Status } from './convert';
 export { ImlError, parseTemplate } from './iml/parser';
 export { toN8n, toNodeRed, Untranslatable } from './iml/translate';

@@ -158,3 +158,50 @@ export function shopTrigger(m: Module): string | null {
   if (!shop) return null;
   return /watch|ipn|webhook|hook|trigger|notification|event|new/i.test(m.name) ? shop : null;
 }
+
+/**
+ * Make's own modules whose mapper keys are not documented anywhere (they show in shared exports only).
+ * Decision: the keys seen in such exports, with the spellings of the older and newer module versions; a
+ * key not listed leaves the module for review.
+ *
+ * - HTTP `http:ActionSendData` (v3) / `http:MakeRequest` (v4): url, method, headers `[{ name|key, value }]`,
+ *   query `qs` / `queryParameters` / `queryString` `[{ name|key, value }]`, body `data` / `body` /
+ *   `jsonStringBodyContent`, its type `contentType` / `bodyType`, `parseResponse`.
+ * - Variables `util:SetVariable2` / `util:SetVariable` (`name`, `value`), `util:SetVariables`
+ *   (`variables: [{ name, value }]`), `util:GetVariable2` / `util:GetVariable` (`name`), `util:GetVariables`
+ *   (`variables: [{ name }]`).
+ * - Iterator `builtin:BasicFeeder` (`array`); aggregators `builtin:BasicAggregator` (the mapper's fields per
+ *   bundle, output `array`) and `util:TextAggregator` (`value`, `parameters.rowSeparator`: `\n`, `tab`, or
+ *   `other` with `parameters.delimiter`; output `text`), both pointing at their iterator with
+ *   `parameters.feeder`.
+ */
+export const HTTP_KEYS = {
+  url: ['url'],
+  method: ['method'],
+  headers: ['headers'],
+  query: ['qs', 'queryParameters', 'queryString', 'query'],
+  body: ['data', 'body', 'jsonStringBodyContent', 'requestContent'],
+  contentType: ['contentType', 'bodyType'],
+  parseResponse: ['parseResponse'],
+} as const;
+
+export const HTTP_MODULES = new Set(['http:actionsenddata', 'http:makerequest', 'http:actionsenddata2', 'http:actionsenddatabasicauth']);
+export const SET_VARIABLE = new Set(['util:setvariable2', 'util:setvariable', 'util:setvariables']);
+export const GET_VARIABLE = new Set(['util:getvariable2', 'util:getvariable', 'util:getvariables']);
+export const ITERATOR = new Set(['builtin:basicfeeder']);
+export const AGGREGATOR = new Set(['builtin:basicaggregator', 'util:textaggregator']);
+
+/** The first of `keys` that the mapper holds. */
+export function firstKey(mapper: Record<string, unknown>, keys: readonly string[]): unknown {
+  for (const k of keys) if (mapper[k] !== undefined && mapper[k] !== null) return mapper[k];
+  return undefined;
+}
+
+/** Make's TextAggregator row separators (`parameters.rowSeparator`, `parameters.delimiter` for other). */
+export function textSeparator(parameters: Record<string, unknown>): string {
+  const sep = parameters.rowSeparator;
+  if (sep === undefined || sep === null || sep === '' || sep === '\n' || sep === 'newline') return '\n';
+  if (sep === 'tab' || sep === '\t') return '\t';
+  if (sep === 'other') return String(parameters.delimiter ?? '');
+  return String(sep);
+}

@@ -43,3 +43,19 @@ export { pagedItems, runAction } from './paging';
 export type { RunOptions } from './paging';
 export { EMAIL_KEYS, isEmptyAnswer, readUser, readUsers, sameEmail, UID_KEYS, userFields } from './users';
 export type { FoundUser } from './users';
+
+/**
+ * memberspot-migrate as a function: a Make scenario blueprint (the file's text or the parsed object) → the n8n
+ * workflow, the Node-RED flow and the report. Loaded on first use, so that the hosts' nodes do not load the
+ * converter. Throws BlueprintError (with the position or the module) for what cannot be converted at all.
+ */
+export function migrate(blueprint: string | object): import('../migrate').Conversion {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../migrate') as typeof import('../migrate')).migrate(blueprint);
+}
+/** A converted Node-RED flow as the body of Node-RED's admin API `POST /flow` (`{ label, info, nodes, configs }`). */
+export function nodeRedFlowApi(nodes: import('../migrate').NodeRedNode[]): ReturnType<typeof import('../migrate').nodeRedFlowApi> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../migrate') as typeof import('../migrate')).nodeRedFlowApi(nodes);
+}
+export type { Conversion, ModuleReport, N8nWorkflow, NodeRedNode, Report, Status as MigrationStatus } from '../migrate';

@@ -9,7 +9,8 @@
  *   postfix    := primary ( "." name | "[" expr "]" )*
  *   primary    := number | string | keyword | reference | call | "(" expr ")"
  *   reference  := moduleId ( "." name | "[" expr "]" )+      (1.email, 3.items[1].sku, 1.`Customer Name`)
- *   call       := identifier "(" ( expr ( ";" expr )* )? ")"   (arguments separated by semicolons)
+ *   call       := identifier "(" ( arg ( ";" arg )* )? ")"     (arguments separated by semicolons)
+ *   arg        := expr | unquoted text up to the next ";" or ")"  (formatDate(now; DD.MM.YYYY), ifempty(1.a; Kundin))
  *   name       := identifier | `backticked key`
  *   keyword    := null | true | false | emptystring | now
  *
@@ -47,7 +48,7 @@ export interface Template {
   parts: Part[];
 }
 
-type TokenKind = 'number' | 'string' | 'regex' | 'ident' | 'backtick' | 'punct' | 'end';
+type TokenKind = 'number' | 'string' | 'regex' | 'ident' | 'backtick' | 'punct' | 'char' | 'end';
 
 interface Token {
   kind: TokenKind;
@@ -135,7 +136,9 @@ export function tokenize(source: string, base = 0): Token[] {
       i++;
       continue;
     }
-    throw new ImlError(`an unexpected character ${JSON.stringify(c)}`, base + start);
+    // Any other character: an error where the grammar meets it, but part of an unquoted text argument (HH:mm).
+    tokens.push({ kind: 'char', text: c, offset: base + start });
+    i++;
   }
   tokens.push({ kind: 'end', text: '', offset: base + source.length });
   return tokens;
@@ -155,13 +158,58 @@ function isReferenceStart(tokens: Token[]): boolean {
 
 class Parser {
   private pos = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    /** The mapping text and the offset of the tokens' source in it, for unquoted text arguments. */
+    private readonly text: string,
+  ) {}
 
   private peek(): Token {
-    return this.tokens[this.pos];
+    const t = this.tokens[this.pos];
+    if (t.kind === 'char' && !this.raw) throw new ImlError(`an unexpected character ${JSON.stringify(t.text)}`, t.offset);
+    return t;
   }
+  /** True while an unquoted text argument is read: any character belongs to it. */
+  private raw = false;
   private next(): Token {
-    return this.tokens[this.pos++];
+    const t = this.peek();
+    this.pos++;
+    return t;
+  }
+
+  /**
+   * One function argument: an expression that ends at ";" or ")", or else, as Make takes it, the unquoted
+   * text up to the next ";" or ")" outside parentheses, trimmed (formatDate(now; DD.MM.YYYY HH:mm)).
+   */
+  private argument(): Expr {
+    const start = this.pos;
+    try {
+      const e = this.expr();
+      if (this.isPunct(';') || this.isPunct(')')) return e;
+    } catch (error) {
+      if (!(error instanceof ImlError)) throw error;
+    }
+    this.pos = start;
+    this.raw = true;
+    try {
+      let depth = 0;
+      for (;;) {
+        const t = this.peek();
+        if (t.kind === 'end') break;
+        if (t.kind === 'punct' && t.text === '(') depth++;
+        if (t.kind === 'punct' && t.text === ')') {
+          if (depth === 0) break;
+          depth--;
+        }
+        if (t.kind === 'punct' && t.text === ';' && depth === 0) break;
+        this.pos++;
+      }
+    } finally {
+      this.raw = false;
+    }
+    const from = this.tokens[start].offset;
+    const to = this.tokens[this.pos].offset;
+    return { kind: 'string', value: this.text.slice(from, to).trim() };
   }
   private isPunct(text: string): boolean {
     const t = this.peek();
@@ -257,10 +305,10 @@ class Parser {
           this.next();
           const args: Expr[] = [];
           if (!this.isPunct(')')) {
-            args.push(this.expr());
+            args.push(this.argument());
             while (this.isPunct(';')) {
               this.next();
-              args.push(this.expr());
+              args.push(this.argument());
             }
           }
           this.expect(')', `";" or ")" in ${t.text}(...)`);
@@ -308,7 +356,7 @@ export function parseTemplate(text: string): Template {
     if (source.trim() === '') throw new ImlError('an empty "{{ }}"', open);
     if (literal !== '') parts.push({ kind: 'text', value: literal });
     literal = '';
-    const expr = new Parser(tokenize(source, open + 2)).parseAll();
+    const expr = new Parser(tokenize(source, open + 2), text).parseAll();
     parts.push({ kind: 'expr', expr, source: text.slice(open, close + 2) });
     i = close + 2;
   }

@@ -3,23 +3,52 @@
  * faithful translation throws Untranslatable: the caller keeps the mapping verbatim and marks the module
  * for review. Nothing is guessed.
  */
+import { jsonataPicture, luxonFormat } from './dates';
 import type { Expr, PathStep, Template } from './parser';
+import { Untranslatable } from './translate-error';
 
-export class Untranslatable extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'Untranslatable';
-  }
-}
+export { Untranslatable };
 
 /** Where a module's output is in the host: an n8n expression (`$json`) or a JSONata path on msg (`make.m1`). */
-export type Resolver = (moduleId: number) => string;
+export type Resolver = ((moduleId: number) => string) & {
+  /** A module's output under other names in this host (n8n's HTTP Request: Make's `data` is `body`). */
+  rewrite?: (moduleId: number, path: PathStep[]) => PathStep[];
+};
 
 /** The functions both translators know (the rest are reported). */
 export const SUPPORTED_FUNCTIONS = [
   'ifempty', 'if', 'lower', 'upper', 'trim', 'replace', 'split', 'join', 'length', 'toString', 'parseNumber',
-  'substring', 'contains', 'get', 'first', 'last', 'encodeURL',
+  'substring', 'contains', 'get', 'first', 'last', 'encodeURL', 'formatDate', 'parseDate', 'addDays', 'addHours',
+  'addMinutes', 'addSeconds',
 ] as const;
+
+/** The date functions whose result is a date (a Luxon DateTime in n8n, an ISO text in JSONata). */
+const DATE_RESULT = new Set(['parseDate', 'addDays', 'addHours', 'addMinutes', 'addSeconds']);
+const ADD_UNITS: Record<string, { luxon: string; ms: number }> = {
+  addDays: { luxon: 'days', ms: 86_400_000 },
+  addHours: { luxon: 'hours', ms: 3_600_000 },
+  addMinutes: { luxon: 'minutes', ms: 60_000 },
+  addSeconds: { luxon: 'seconds', ms: 1000 },
+};
+
+/** A format or time zone argument: literal text (quoted or, as Make allows, unquoted). */
+function literalText(name: string, what: string, e: Expr | undefined): string {
+  if (e?.kind === 'string') return e.value;
+  throw new Untranslatable(`${name}() with a ${what} that is not literal text`);
+}
+
+/** A value as a Luxon DateTime in n8n: \`now\` and our date results are one; text is read as ISO 8601. */
+function n8nDate(e: Expr, resolve: Resolver): string {
+  if (e.kind === 'keyword' && e.value === 'now') return '$now';
+  if (e.kind === 'call' && DATE_RESULT.has(e.name)) return n8nExpr(e, resolve);
+  return `DateTime.fromISO(String(${n8nExpr(e, resolve)}))`;
+}
+
+/** A value as milliseconds in JSONata: \`now\` is $millis(); text (ISO 8601, our date results) through $toMillis. */
+function jsonataMillis(e: Expr, resolve: Resolver): string {
+  if (e.kind === 'keyword' && e.value === 'now') return '$millis()';
+  return `$toMillis(${jsonataExpr(e, resolve)})`;
+}
 
 function arity(name: string, args: Expr[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
@@ -65,7 +94,7 @@ export function n8nExpr(e: Expr, resolve: Resolver): string {
     case 'keyword':
       return { null: 'null', true: 'true', false: 'false', emptystring: "''", now: '$now' }[e.value];
     case 'ref':
-      return n8nPath(resolve(e.module), e.path, resolve);
+      return n8nPath(resolve(e.module), resolve.rewrite ? resolve.rewrite(e.module, e.path) : e.path, resolve);
     case 'member':
       return n8nPath(`(${n8nExpr(e.target, resolve)})`, e.path, resolve);
     case 'binary': {
@@ -145,6 +174,24 @@ function n8nCall(name: string, args: Expr[], resolve: Resolver): string {
     case 'encodeURL':
       arity(name, args, 1);
       return `encodeURIComponent(${a(0)} ?? '')`;
+    case 'formatDate': {
+      arity(name, args, 2, 3);
+      const format = luxonFormat(literalText(name, 'format', args[1]));
+      const zone = args.length === 3 ? `.setZone(${JSON.stringify(literalText(name, 'time zone', args[2]))})` : '';
+      return `${n8nDate(args[0], resolve)}${zone}.toFormat(${JSON.stringify(format)})`;
+    }
+    case 'parseDate': {
+      arity(name, args, 2, 3);
+      const format = luxonFormat(literalText(name, 'format', args[1]));
+      const zone = args.length === 3 ? `, { zone: ${JSON.stringify(literalText(name, 'time zone', args[2]))} }` : '';
+      return `DateTime.fromFormat(String(${a(0)} ?? ''), ${JSON.stringify(format)}${zone})`;
+    }
+    case 'addDays':
+    case 'addHours':
+    case 'addMinutes':
+    case 'addSeconds':
+      arity(name, args, 2);
+      return `${n8nDate(args[0], resolve)}.plus({ ${ADD_UNITS[name].luxon}: Number(${a(1)}) })`;
     default:
       throw new Untranslatable(`the function ${name}() has no translation yet`);
   }
@@ -195,7 +242,7 @@ export function jsonataExpr(e: Expr, resolve: Resolver): string {
     case 'keyword':
       return { null: 'null', true: 'true', false: 'false', emptystring: '""', now: '$now()' }[e.value];
     case 'ref':
-      return jsonataPath(resolve(e.module), e.path, resolve);
+      return jsonataPath(resolve(e.module), resolve.rewrite ? resolve.rewrite(e.module, e.path) : e.path, resolve);
     case 'member':
       return jsonataPath(`(${jsonataExpr(e.target, resolve)})`, e.path, resolve);
     case 'binary':
@@ -283,6 +330,30 @@ function jsonataCall(name: string, args: Expr[], resolve: Resolver): string {
     case 'encodeURL':
       arity(name, args, 1);
       return `$encodeUrlComponent(${a(0)})`;
+    case 'formatDate': {
+      arity(name, args, 2, 3);
+      const picture = jsonataPicture(literalText(name, 'format', args[1]));
+      let zone = '';
+      if (args.length === 3) {
+        const tz = literalText(name, 'time zone', args[2]);
+        // JSONata takes a fixed offset only (+0100), not a zone name such as Europe/Berlin.
+        if (!/^[+-]\d{4}$/.test(tz)) throw new Untranslatable(`formatDate() with the time zone ${JSON.stringify(tz)} (JSONata takes a fixed offset such as "+0100")`);
+        zone = `, ${JSON.stringify(tz)}`;
+      }
+      return `$fromMillis(${jsonataMillis(args[0], resolve)}, ${JSON.stringify(picture)}${zone})`;
+    }
+    case 'parseDate': {
+      arity(name, args, 2, 3);
+      if (args.length === 3) throw new Untranslatable('parseDate() with a time zone (JSONata reads dates in UTC or with their own offset)');
+      const picture = jsonataPicture(literalText(name, 'format', args[1]));
+      return `$fromMillis($toMillis($string(${a(0)}), ${JSON.stringify(picture)}))`;
+    }
+    case 'addDays':
+    case 'addHours':
+    case 'addMinutes':
+    case 'addSeconds':
+      arity(name, args, 2);
+      return `$fromMillis(${jsonataMillis(args[0], resolve)} + $number(${a(1)}) * ${ADD_UNITS[name].ms})`;
     default:
       throw new Untranslatable(`the function ${name}() has no translation yet`);
   }

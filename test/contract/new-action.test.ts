@@ -12,7 +12,8 @@ import { join, relative } from 'node:path';
 import type { INodeProperties, INodePropertyOptions, INodeType } from 'n8n-workflow';
 
 const ROOT = join(__dirname, '..', '..');
-const COPIED = ['shared', 'nodes', 'credentials', 'node-red', 'scripts', 'package.json', 'tsconfig.json', 'test/contract/parameter-contract.json'];
+// migrate: the package's main entry (shared/index.ts) exports the converter.
+const COPIED = ['shared', 'migrate', 'nodes', 'credentials', 'node-red', 'scripts', 'package.json', 'tsconfig.json', 'test/contract/parameter-contract.json'];
 
 const THROW_AWAY = `import { z } from 'zod';
 import { id } from '../validation';

@@ -34,7 +34,9 @@ describe('memberspot-migrate', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['Grant-after-purchase-Digistore24-Memberspot.n8n.json', 'Grant-after-purchase-Digistore24-Memberspot.node-red.json']);
     const n8n = JSON.parse(readFileSync(join(dir, 'out', 'Grant-after-purchase-Digistore24-Memberspot.n8n.json'), 'utf8'));
-    expect(Object.keys(n8n)).toEqual(['name', 'nodes', 'connections', 'settings']);
+    // The id: n8n 2.41's import:workflow refuses a workflow without one (16 letters and digits).
+    expect(Object.keys(n8n)).toEqual(['id', 'name', 'active', 'nodes', 'connections', 'settings']);
+    expect(n8n.id).toMatch(/^[A-Za-z0-9]{16}$/);
     expect(r.stdout).toMatch(/3 modules, 3 converted, 0 to review, 0 to rebuild by hand/);
     expect(r.stdout).toMatch(/https:\/\/<your n8n>\/webhook\/ds24-kauf/);
     expect(r.stdout).toMatch(/credential named "Memberspot"/);

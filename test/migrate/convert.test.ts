@@ -1,20 +1,35 @@
 /**
  * Whole blueprints (written in the shapes of Make's export) against the checked-in golden n8n workflows,
  * Node-RED flows and reports in test/migrate/golden, plus the properties that matter read out directly, and
- * the blueprint reader's refusals.
+ * the blueprint reader's refusals. After a deliberate change of the output: `npm run build && node
+ * scripts/migrate-goldens.js`, then read the diff.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BlueprintError, parseBlueprint, readBlueprint } from '../../migrate/blueprint';
 import { convert, exitCodeOf, fileSafeName, N8N_MEMBERSPOT, type N8nNode } from '../../migrate/convert';
-import { migrate } from '../../migrate';
+import { migrate, nodeRedFlowApi } from '../../migrate';
+import { migrate as fromMainEntry, nodeRedFlowApi as flowApiFromMainEntry } from '../../shared';
 
 const dir = join(__dirname, 'blueprints');
 const golden = join(__dirname, 'golden');
 const load = (name: string) => convert(parseBlueprint(readFileSync(join(dir, `${name}.json`), 'utf8')));
 const goldenOf = (name: string, kind: string): unknown => JSON.parse(readFileSync(join(golden, `${name}.${kind}.json`), 'utf8'));
 
-describe.each(['grant-after-purchase', 'sync-order-status', 'crm-data-to-profile', 'gdpr-deletion'])('golden: %s', (name) => {
+const GOLDEN = [
+  // The six automations of Memberspot's Make help page.
+  'grant-after-purchase',
+  'revoke-on-cancellation',
+  'delete-on-chargeback',
+  'sync-order-status', // a router with a fallback route
+  'crm-data-to-profile',
+  'gdpr-deletion', // a filter and a Break handler
+  'error-handlers', // Resume, Ignore with a module before it
+  'course-bundle', // iterator, text aggregator, variables, HTTP
+  'unknown-apps', // placeholders, the template wrapper
+];
+
+describe.each(GOLDEN)('golden: %s', (name) => {
   const c = load(name);
   it('n8n workflow', () => expect(c.n8n).toEqual(goldenOf(name, 'n8n')));
   it('Node-RED flow', () => expect(c.nodeRed).toEqual(goldenOf(name, 'node-red')));
@@ -43,11 +58,11 @@ describe('grant after purchase', () => {
     expect(node('Zugang gewähren').parameters).toEqual({
       resource: 'access',
       operation: 'grant',
-      email: "={{ String(String($('Shop webhook').item.json.body.email ?? '').trim() ?? '').toLowerCase() }}",
+      email: "={{ String(String($json.body.email ?? '').trim() ?? '').toLowerCase() }}",
       accessId: { __rl: true, mode: 'id', value: 'off_basic' },
-      firstName: "={{ ((($('Shop webhook').item.json.body.first_name) ?? '') === '' ? (\"Kunde\") : ($('Shop webhook').item.json.body.first_name)) }}",
-      lastName: "={{ $('Shop webhook').item.json.body[\"last name\"] }}",
-      orderId: "=DS24-{{ $('Shop webhook').item.json.body.order_id }}",
+      firstName: "={{ ((($json.body.first_name) ?? '') === '' ? (\"Kunde\") : ($json.body.first_name)) }}",
+      lastName: '={{ $json.body["last name"] }}',
+      orderId: '=DS24-{{ $json.body.order_id }}',
     });
     const red = c.nodeRed.find((n) => n.type === 'memberspot');
     expect(red).toMatchObject({
@@ -67,7 +82,7 @@ describe('grant after purchase', () => {
     expect(node('Shop webhook').parameters).toMatchObject({ httpMethod: 'POST', path: 'ds24-kauf', responseMode: 'responseNode' });
     expect(node('Respond to Webhook').parameters).toEqual({
       respondWith: 'text',
-      responseBody: "=OK {{ $('Zugang gewähren').item.json.email }}",
+      responseBody: '=OK {{ $json.email }}',
       options: { responseCode: 200, responseHeaders: { entries: [{ name: 'Content-Type', value: 'text/plain' }] } },
     });
     expect(c.n8n.connections['Shop webhook'].main[0]).toEqual([{ node: 'Zugang gewähren', type: 'main', index: 0 }]);
@@ -90,11 +105,82 @@ describe('sync order status with a router', () => {
     const placeholder = c.n8n.nodes.find((n) => n.name === 'Rebuild: Log unknown event');
     expect(placeholder).toMatchObject({ type: 'n8n-nodes-base.noOp', disabled: true });
     expect(placeholder?.notes).toContain('google-sheets:addRow');
-    const keep = c.nodeRed.find((n) => n.id === 'make1keep');
-    expect((keep?.wires as string[][])[0]).toEqual(['make3gate', 'make4gate', 'make5gate', 'make6gate']);
-    expect(c.nodeRed.find((n) => n.id === 'make6todo')).toMatchObject({ type: 'function', d: true });
-    expect(c.nodeRed.find((n) => n.type === 'catch')).toMatchObject({ scope: ['make3ms', 'make4ms', 'make5ms', 'make6todo'] });
+    // Node-RED ids carry the scenario's tag, so that two converted scenarios share none.
+    const tag = c.nodeRed[0].id.replace(/^make0flow0tab-/, '');
+    expect(tag).toMatch(/^[0-9a-f]{6}$/);
+    const id = (local: string) => `${local}-${tag}`;
+    const keep = c.nodeRed.find((n) => n.id === id('make1keep'));
+    expect((keep?.wires as string[][])[0]).toEqual(['make3gate', 'make4gate', 'make5gate', 'make6gate'].map(id));
+    // The placeholder is enabled (a disabled Node-RED node drops what reaches it) and throws.
+    const todo = c.nodeRed.find((n) => n.id === id('make6todo'));
+    expect(todo).toMatchObject({ type: 'function', func: expect.stringContaining('throw new Error("rebuild this step: Make module 6 google-sheets:addRow")') });
+    expect(todo).not.toHaveProperty('d');
+    expect(c.nodeRed.find((n) => n.type === 'catch')).toMatchObject({ scope: ['make3ms', 'make4ms', 'make5ms', 'make6todo'].map(id) });
     expect(exitCodeOf(c.report)).toBe(1);
+  });
+});
+
+describe('course bundle: iterator, aggregator, variables, HTTP', () => {
+  const c = load('course-bundle');
+  const node = (name: string): N8nNode => c.n8n.nodes.find((n) => n.name === name) as N8nNode;
+  it('iterates with Edit Fields + Split Out (Make’s __IMTINDEX__ kept) and a split node', () => {
+    expect(node('Each course: the array').parameters.assignments).toMatchObject({ assignments: [{ name: 'value', type: 'array', value: expect.stringContaining('__IMTINDEX__: i + 1') }] });
+    expect(node('Each course')).toMatchObject({ type: 'n8n-nodes-base.splitOut', parameters: { fieldToSplitOut: 'value' } });
+    expect(node('Grant course').parameters).toMatchObject({ accessId: { __rl: true, mode: 'id', value: '={{ $json.offer }}' }, orderId: "={{ $('Bundle order').item.json.body.order_id }}-{{ $json.__IMTINDEX__ }}" });
+    expect(c.nodeRed.find((n) => n.type === 'split')).toMatchObject({ property: 'payload' });
+  });
+  it('aggregates text with Aggregate + the joined text, and a join node', () => {
+    expect(node('Granted list: the rows')).toMatchObject({ type: 'n8n-nodes-base.aggregate', parameters: { aggregate: 'aggregateAllItemData', destinationFieldName: 'array' } });
+    expect(JSON.stringify(node('Granted list').parameters)).toContain('.join(\\", \\")');
+    expect(c.nodeRed.find((n) => n.type === 'join')).toMatchObject({ mode: 'auto' });
+  });
+  it('sets and reads a variable', () => {
+    expect(node('Remember granted').parameters.assignments).toMatchObject({ assignments: [{ name: 'granted', value: '={{ $json.text }}' }] });
+    expect(node('Read granted').parameters.assignments).toMatchObject({ assignments: [{ name: 'granted', value: "={{ $('Remember granted').item.json[\"granted\"] }}" }] });
+  });
+  it('sends the HTTP request with its query, headers and body; Make’s data is n8n’s body', () => {
+    expect(node('Tell the CRM')).toMatchObject({
+      type: 'n8n-nodes-base.httpRequest',
+      onError: 'continueErrorOutput',
+      parameters: {
+        method: 'POST',
+        url: 'https://crm.example.com/hooks/granted',
+        queryParameters: { parameters: [{ name: 'order', value: "={{ $('Bundle order').item.json.body.order_id }}" }] },
+        headerParameters: { parameters: [{ name: 'X-Source', value: 'memberspot-migrate' }] },
+        rawContentType: 'application/json',
+        options: { response: { response: { fullResponse: true } } },
+      },
+    });
+    expect(node('Respond to Webhook').parameters.responseBody).toBe("=granted {{ $json.granted }}; CRM {{ $('Tell the CRM').item.json.body.result }}");
+    expect(c.report.modules.every((m) => m.status === 'converted')).toBe(true);
+  });
+});
+
+describe('error handlers', () => {
+  const c = load('error-handlers');
+  it('Resume: the error output through Edit Fields into the same next node; later modules read it when it ran', () => {
+    const grant = c.n8n.nodes.find((n) => n.name === 'Grant');
+    expect(grant?.onError).toBe('continueErrorOutput');
+    expect(c.n8n.connections.Grant.main[1]).toEqual([{ node: 'Resume: Grant', type: 'main', index: 0 }]);
+    expect(c.n8n.connections['Resume: Grant'].main[0]).toEqual([{ node: 'Cancel the old order', type: 'main', index: 0 }]);
+    expect(c.n8n.nodes.find((n) => n.name === 'Respond to Webhook')?.parameters.responseBody).toBe(
+      "=granted {{ ($('Resume: Grant').isExecuted ? $('Resume: Grant').item.json : $('Grant').item.json).accessId }}",
+    );
+  });
+  it('Ignore: the error output answers Accepted; the module inside the handler is left to rebuild', () => {
+    expect(c.n8n.connections['Cancel the old order'].main[1]).toEqual([{ node: 'Nothing to do: Accepted', type: 'main', index: 0 }]);
+    expect(c.report.modules.find((m) => m.id === 5)).toMatchObject({ status: 'manual' });
+    expect(c.report.modules.find((m) => m.id === 4)).toMatchObject({ status: 'review' });
+  });
+});
+
+describe('unknown apps', () => {
+  const c = load('unknown-apps');
+  it('keeps a disabled placeholder per module and says which fields read a placeholder', () => {
+    expect(c.report.name).toBe('Lead magnet (unknown apps)');
+    expect(c.report.modules.map((m) => m.status)).toEqual(['converted', 'manual', 'manual', 'review']);
+    expect(c.report.modules[3].notes.join(' ')).toMatch(/field "firstName" reads module 2 \(hubspotcrm:createContact\), a placeholder/);
+    expect(c.n8n.nodes.filter((n) => n.type === 'n8n-nodes-base.noOp').map((n) => n.disabled)).toEqual([true, true]);
   });
 });
 
@@ -125,7 +211,8 @@ describe('recognition and review', () => {
       operation: 'call',
       method: 'GET',
       path: '/v1/offers',
-      query: { parameter: [{ name: 'q', value: "={{ $('Shop webhook').item.json.body.q }}" }] },
+      // The webhook is the node's direct input: $json.
+      query: { parameter: [{ name: 'q', value: '={{ $json.body.q }}' }] },
       additionalFields: { headers: { parameter: [{ name: 'X-A', value: 'b' }] } },
     });
     expect(c.nodeRed[2]).toBeDefined();
@@ -151,14 +238,14 @@ describe('recognition and review', () => {
     );
     expect(c.report.modules[1].status).toBe('review');
     expect(c.report.modules[1].notes.join(' ')).toMatch(/by its field labels \(Email, Order ID\) to Revoke Order Access/);
-    expect(c.n8n.nodes[1].parameters).toMatchObject({ resource: 'order', operation: 'revoke', email: "={{ $('Shop webhook').item.json.body.email }}" });
+    expect(c.n8n.nodes[1].parameters).toMatchObject({ resource: 'order', operation: 'revoke', email: '={{ $json.body.email }}' });
   });
 
   it('keeps an untranslatable mapping verbatim and marks the module for review', () => {
-    const c = convert(readBlueprint(base({ module: 'memberspot:grantAccess', mapper: { email: '{{1.email}}', accessId: 'off_1', orderId: '{{formatDate(now; "YYYY")}}' } })));
+    const c = convert(readBlueprint(base({ module: 'memberspot:grantAccess', mapper: { email: '{{1.email}}', accessId: 'off_1', orderId: '{{sha256(1.order; "hex")}}' } })));
     expect(c.report.modules[1].status).toBe('review');
-    expect(c.report.modules[1].notes.join(' ')).toMatch(/field "orderId" "\{\{formatDate\(now; \\"YYYY\\"\)\}\}" cannot be translated: the function formatDate\(\) has no translation yet/);
-    expect(c.n8n.nodes[1].parameters.orderId).toBe('{{formatDate(now; "YYYY")}}');
+    expect(c.report.modules[1].notes.join(' ')).toMatch(/field "orderId" "\{\{sha256\(1\.order; \\"hex\\"\)\}\}" cannot be translated: the function sha256\(\) has no translation yet/);
+    expect(c.n8n.nodes[1].parameters.orderId).toBe('{{sha256(1.order; "hex")}}');
   });
 
   it('names the module and field of malformed IML', () => {
@@ -184,7 +271,7 @@ describe('recognition and review', () => {
     expect(c.nodeRed.find((n) => n.type === 'memberspot-shop')).toMatchObject({ path: '/shop-digistore24' });
     expect(c.nodeRed.find((n) => n.type === 'memberspot-shop-config')).toMatchObject({ shop: 'digistore24' });
     expect(c.report.modules[0].status).toBe('review');
-    expect(c.n8n.nodes[1].parameters.email).toBe("={{ $('Shop Webhook Trigger').item.json.email }}");
+    expect(c.n8n.nodes[1].parameters.email).toBe('={{ $json.email }}');
   });
 });
 
@@ -195,6 +282,9 @@ describe('blueprint reader', () => {
     expect(readBlueprint({ response: { blueprint: { name: 'B', flow } } }).name).toBe('B');
     expect(readBlueprint({ blueprint: { flow, metadata: {} }, controller: { name: 'C' }, scheduling: {} }).name).toBe('C');
     expect(parseBlueprint('\ufeff{ "name": "D", "flow": [ { "id": 01, "module": "x:y", "metadata": { "device": 000000 } }, ], }').flow[0].id).toBe(1);
+    // The hand reader (this file is not strict JSON) keeps escapes and tabs as JSON.parse does.
+    const escaped = parseBlueprint('{ "name": "E \\"q\\" \\u00e9\\n\tx", "flow": [ { "id": 007, "module": "x:y" } ] }');
+    expect(escaped.name).toBe('E "q" é\n\tx');
   });
 
   it.each([
@@ -226,5 +316,22 @@ describe('migrate() (the function the package ships in dist/migrate)', () => {
     expect(migrate(text).report).toEqual(goldenOf('grant-after-purchase', 'report'));
     expect(migrate({ name: 'x', flow: [{ id: 1, module: 'gateway:CustomWebHook' }] }).n8n.nodes[0].type).toBe('n8n-nodes-base.webhook');
     expect(() => migrate({ flow: [] })).toThrow(BlueprintError);
+  });
+
+  it('is exported from the package’s main entry too', () => {
+    const text = readFileSync(join(dir, 'grant-after-purchase.json'), 'utf8');
+    expect(fromMainEntry(text)).toEqual(migrate(text));
+    expect(() => fromMainEntry('not json')).toThrow(/not JSON/);
+  });
+
+  it('shapes the Node-RED flow for POST /flow: the tab’s label and info, its nodes, the config nodes', () => {
+    const { nodeRed } = migrate(readFileSync(join(dir, 'revoke-on-cancellation.json'), 'utf8'));
+    const body = nodeRedFlowApi(nodeRed);
+    expect(body.label).toBe('Revoke on cancellation (CopeCart)');
+    expect(body.nodes.map((n) => n.type)).not.toContain('tab');
+    expect(body.nodes.every((n) => !('z' in n))).toBe(true);
+    expect(body.configs.map((n) => n.type).sort()).toEqual(['memberspot-config', 'memberspot-shop-config']);
+    expect(body.nodes.length + body.configs.length + 1).toBe(nodeRed.length);
+    expect(flowApiFromMainEntry(nodeRed)).toEqual(body);
   });
 });

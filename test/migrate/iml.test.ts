@@ -28,6 +28,8 @@ const workflow = new Workflow({
   connections: {},
   active: false,
   nodeTypes,
+  // n8n formats dates in the workflow's time zone (America/New_York unless set); JSONata in UTC.
+  settings: { timezone: 'UTC' },
 });
 
 const bundle = {
@@ -42,6 +44,9 @@ const bundle = {
   text: 'one two  three',
   zero: 0,
   nested: { deep: { value: 'x' } },
+  date: '2024-05-01T10:30:00.000Z',
+  de_date: '24.12.2023',
+  fmt: 'YYYY',
 };
 
 /** Evaluates an IML mapping in n8n's real expression engine with the bundle as `$json`. */
@@ -161,6 +166,21 @@ describe('IML translation, evaluated in n8n and Node-RED', () => {
     ['{{true}}', true],
     ['{{null}}', null],
     ['off_basic', 'off_basic'],
+    // Dates: Moment's tokens become Luxon's (n8n) and XPath pictures (JSONata).
+    ['{{formatDate(1.date; "YYYY-MM-DD")}}', '2024-05-01'],
+    ['{{formatDate(1.date; "DD.MM.YYYY HH:mm:ss")}}', '01.05.2024 10:30:00'],
+    ['{{formatDate(1.date; "D. MMMM YYYY [um] H [Uhr]")}}', '1. May 2024 um 10 Uhr'],
+    ['{{formatDate(1.date; "ddd, MMM D, h:mm A")}}', 'Wed, May 1, 10:30 AM'],
+    ['{{formatDate(addDays(1.date; 3); "YYYY-MM-DD")}}', '2024-05-04'],
+    ['{{formatDate(addDays(1.date; -1); "YYYY-MM-DD")}}', '2024-04-30'],
+    ['{{formatDate(addHours(1.date; 2); "HH:mm")}}', '12:30'],
+    ['{{formatDate(addMinutes(1.date; 45); "HH:mm")}}', '11:15'],
+    ['{{formatDate(parseDate(1.de_date; "DD.MM.YYYY"); "YYYY-MM-DD")}}', '2023-12-24'],
+    // Make takes unquoted text as an argument.
+    ['{{formatDate(1.date; DD.MM.YYYY HH:mm)}}', '01.05.2024 10:30'],
+    ['{{ifempty(1.first_name; Liebe Kundin)}}', 'Liebe Kundin'],
+    ['{{if(1.order_id = 4711; ja; nein)}}', 'ja'],
+    ['{{replace(1.last_name; love; Love)}}', 'Lovelace'],
   ])('%s → %p', async (iml, expected) => {
     const [n8n, nodeRed] = await both(iml);
     expect(n8n).toEqual(expected);
@@ -175,6 +195,41 @@ describe('IML translation, evaluated in n8n and Node-RED', () => {
     expect(String(await inNodeRed('{{now}}'))).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
+  it('formats now in both hosts', async () => {
+    const year = String(new Date().getUTCFullYear());
+    const [n8n, nodeRed] = await both('{{formatDate(now; "YYYY")}}');
+    expect([n8n, nodeRed]).toEqual([year, year]);
+    // A date result on its own is the date (n8n: a Luxon DateTime, written as ISO text; JSONata: ISO text).
+    const [d8, dr] = await both('{{addDays(1.date; 1)}}');
+    expect(new Date(String(d8)).toISOString()).toBe('2024-05-02T10:30:00.000Z');
+    expect(dr).toBe('2024-05-02T10:30:00.000Z');
+  });
+
+  it('reads an unquoted argument as the text up to the next ";" or ")" (parentheses nest), trimmed', () => {
+    const t = parseTemplate('{{formatDate(now;  DD.MM.YYYY (HH:mm) ; Europe/Berlin)}}');
+    expect(t.parts[0]).toMatchObject({ expr: { kind: 'call', args: [{ kind: 'keyword' }, { kind: 'string', value: 'DD.MM.YYYY (HH:mm)' }, { kind: 'string', value: 'Europe/Berlin' }] } });
+    expect(toN8n(parseTemplate('{{formatDate(1.date; "DD.MM.YYYY"; "Europe/Berlin")}}'), () => '$json')).toBe(
+      '={{ DateTime.fromISO(String($json.date)).setZone("Europe/Berlin").toFormat("dd.MM.yyyy") }}',
+    );
+  });
+
+  it.each([
+    ['{{formatDate(1.date; "Do MMMM")}}', /token "Do" has no counterpart/],
+    ['{{formatDate(1.date; 1.fmt)}}', /formatDate\(\) with a format that is not literal text/],
+    ['{{formatDate(1.date; "[open")}}', /opens "\[" and never closes it/],
+  ])('reports the date mapping %s as untranslatable', (iml, reason) => {
+    const t = parseTemplate(iml);
+    expect(() => toN8n(t, () => '$json')).toThrow(reason);
+    expect(() => toNodeRed(t, (id) => `make.m${id}`)).toThrow(reason);
+  });
+
+  it('reports a zone name for JSONata, which takes fixed offsets only', async () => {
+    const t = parseTemplate('{{formatDate(1.date; "HH:mm"; "Europe/Berlin")}}');
+    expect(() => toNodeRed(t, (id) => `make.m${id}`)).toThrow(/time zone "Europe\/Berlin" \(JSONata takes a fixed offset/);
+    expect(inN8n('{{formatDate(1.date; "HH:mm"; "Europe/Berlin")}}')).toBe('12:30');
+    expect(await inNodeRed('{{formatDate(1.date; "HH:mm"; "+0200")}}')).toBe('12:30');
+  });
+
   it('writes n8n references to the node they came from and Node-RED msg paths', () => {
     const webhook = (id: number) => (id === 1 ? "$('Shop webhook').item.json.body" : '$json');
     expect(toN8n(parseTemplate('{{1.email}}'), webhook)).toBe("={{ $('Shop webhook').item.json.body.email }}");
@@ -187,7 +242,7 @@ describe('IML translation, evaluated in n8n and Node-RED', () => {
   });
 
   it.each([
-    ['{{formatDate(now; "YYYY-MM-DD")}}', /formatDate\(\) has no translation yet/],
+    ['{{sha256(1.email)}}', /sha256\(\) has no translation yet/],
     ['{{lower(1.a; 1.b)}}', /lower\(\) takes 1 argument, not 2/],
     ['{{if(1.a; 1.b)}}', /if\(\) takes 3 arguments, not 2/],
     ['{{get(1.a; 1.b)}}', /get\(\) with a path that is not literal text/],

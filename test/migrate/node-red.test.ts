@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseBlueprint } from '../../migrate/blueprint';
 import { convert, type NodeRedNode } from '../../migrate/convert';
 import { API_KEY, useSandbox } from '../helpers/sandbox';
-import { actionNode, catchNode, configNode, helper, nodeRedRequire, useNodeRed } from '../node-red/helpers';
+import { actionNode, configNode, helper, nodeRedRequire, useNodeRed } from '../node-red/helpers';
 
 const core = [
   nodeRedRequire('@node-red/nodes/core/network/21-httpin.js'),
@@ -17,6 +17,7 @@ const core = [
   nodeRedRequire('@node-red/nodes/core/function/10-switch.js'),
   nodeRedRequire('@node-red/nodes/core/function/10-function.js'),
   nodeRedRequire('@node-red/nodes/core/common/90-comment.js'),
+  nodeRedRequire('@node-red/nodes/core/sequence/17-split.js'),
 ];
 
 const env = useSandbox();
@@ -38,7 +39,17 @@ async function loadConverted(blueprint: string, edit: (text: string) => string =
   const account = flow.find((n) => n.type === 'memberspot-config') as NodeRedNode;
   nodeApp = undefined;
   helper._app.use((req: unknown, res: unknown, next: () => void) => (nodeApp ? nodeApp(req, res, next) : next()));
-  await helper.load([serveHttpNode, ...core, catchNode, configNode, actionNode], flow, { [account.id]: { apiKey: API_KEY } });
+  // The test helper loads its own catch module once per catch node of the flow, and the second load fails
+  // ("catch already registered"): a converted flow with error handlers has several. Load it once per flow.
+  const modules = helper._nodeModules as Record<string, (red: unknown) => unknown>;
+  const original = modules.catch;
+  let loaded = false;
+  modules.catch = (red) => (loaded ? undefined : ((loaded = true), original(red)));
+  try {
+    await helper.load([serveHttpNode, ...core, configNode, actionNode], flow, { [account.id]: { apiKey: API_KEY } });
+  } finally {
+    modules.catch = original;
+  }
   return flow;
 }
 
@@ -116,4 +127,26 @@ it('a router without a fallback route answers "Accepted" when no route matched',
   const r = await post('/order-status', { event: 'something else', email: 'nobody@example.com' });
   expect(r).toEqual({ status: 200, text: 'Accepted' });
   expect(env.sandbox.requests.filter((q) => q.path.startsWith('/v1'))).toEqual([]);
+});
+
+describe('error handlers', () => {
+  it('Resume: a failing grant continues with the substitute output, and the next step runs', async () => {
+    await loadConverted('error-handlers');
+    const r = await post('/error-handlers', { email: 'anna.schmidt@example.com', offer: 'off_missing', cancel_order: 'DS24-0815' });
+    expect(r).toEqual({ status: 200, text: 'granted none' });
+    expect(user('anna.schmidt@example.com')?.offers).toEqual([expect.objectContaining({ orderId: 'DS24-0815', active: false })]);
+  });
+
+  it('Ignore: a failing step ends the run without an error; the shop hears 200 Accepted', async () => {
+    await loadConverted('error-handlers');
+    const r = await post('/error-handlers', { email: 'ignored@example.com', offer: 'off_basic', cancel_order: 'NO-SUCH-ORDER' });
+    expect(r).toEqual({ status: 200, text: 'Accepted' });
+    expect(user('ignored@example.com')?.offers).toEqual([expect.objectContaining({ offerId: 'off_basic', active: true })]);
+  });
+
+  it('without a handler a failing step still answers 500 once', async () => {
+    await loadConverted('grant-after-purchase');
+    const r = await post('/ds24-kauf', { email: '', order_id: 1 });
+    expect(r).toEqual({ status: 500, text: 'Error' });
+  });
 });
