@@ -43,3 +43,19 @@ export { pagedItems, runAction } from './paging';
 export type { RunOptions } from './paging';
 export { EMAIL_KEYS, isEmptyAnswer, readUser, readUsers, sameEmail, UID_KEYS, userFields } from './users';
 export type { FoundUser } from './users';
+export { readUsersPage, CURSOR_KEYS } from './users';
+export type { UsersPage } from './users';
+export {
+  EVENT_LABELS,
+  HASH_BYTES,
+  MASS_CHANGE_MIN,
+  MASS_CHANGE_SHARE,
+  MassChangeError,
+  poll,
+  POLL_EVENTS,
+  POLL_PAGE_LENGTH,
+  pollSettings,
+  sampleEvent,
+  stateBytes,
+} from './poll';
+export type { PollEvent, PollEventName, PollResult, PollSettings, PollState } from './poll';
