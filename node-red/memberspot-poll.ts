@@ -4,13 +4,13 @@
  * events, safety stops) is the core's (shared/poll); this node schedules it, keeps the state in the chosen
  * context store (written only after a completed poll), shows the status and reports errors Catch-able.
  *
- * One poll at a time: the next one is scheduled when the last one ended. Closing the node (redeploy, stop)
- * cancels a poll in flight; its result is dropped and the state stays as the last completed poll left it.
+ * One poll at a time: the next one is scheduled when the last one ended; a message on the input polls now
+ * (unless a poll runs). Closing the node (redeploy, stop) cancels a poll in flight; its result is dropped
+ * and the state stays as the last completed poll left it.
  */
 import { describeError, poll, POLL_EVENTS, type PollEventName } from '../shared';
 import { CONFIG_TYPE, MemberspotNodeError, type AccountUser, type MemberspotConfigNode } from './common';
-import { throttledStatus } from './status';
-import type { NodeStatus, RED } from './types';
+import type { Done, NodeStatus, RED } from './types';
 
 interface PollDef {
   id: string;
@@ -65,7 +65,9 @@ export = function register(RED: RED): void {
     const interval = intervalOf(config.interval);
     const emitOnFirstPoll = flag(config.emitOnFirstPoll);
     const confirmMassChanges = flag(config.confirmMassChanges);
-    const shown = throttledStatus(node);
+    // Not throttled (as the action node's is): one poll at a time shows at most two statuses, and each shows.
+    let stopped = false;
+    const shown = { set: (status: NodeStatus) => !stopped && node.status(status), stop: () => (stopped = true) };
     const closing = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<void> | undefined;
@@ -85,16 +87,22 @@ export = function register(RED: RED): void {
     /** A setup problem: red status, one node.error (Catch-able), and no polling. */
     function refuse(message: string) {
       show({ fill: 'red', shape: 'ring', text: message });
-      node.error(message, { topic: 'error', payload: { event, accessId: accessId || undefined }, error: { message, code: 'VALIDATION' } });
+      // Once the flows have started, so that the Catch nodes (maybe created after this node) get it.
+      const report = () => {
+        if (!closing.signal.aborted) node.error(message, { topic: 'error', payload: { event, accessId: accessId || undefined }, error: { message, code: 'VALIDATION' } });
+      };
+      if (!RED.events) return void setTimeout(report, 0);
+      RED.events.once('flows:started', report);
+      closing.signal.addEventListener('abort', () => RED.events?.removeListener('flows:started', report), { once: true });
     }
 
     const problem =
       !account || account.type !== CONFIG_TYPE
-        ? RED._('memberspot-poll.error.noAccount')
+        ? 'account is required: pick the Memberspot account in the node'
         : !POLL_EVENTS.includes(event)
           ? `event must be one of ${POLL_EVENTS.join(', ')}, not ${JSON.stringify(config.event)}`
           : event !== 'newMember' && accessId === ''
-            ? RED._('memberspot-poll.error.noAccessId')
+            ? `accessId is required for ${event}: pick the offer (Access ID) whose holders to watch`
             : typeof interval === 'string'
               ? interval
               : undefined;
@@ -126,25 +134,50 @@ export = function register(RED: RED): void {
       });
     }
 
+    /** A failed poll: red status, and the error for Catch nodes. */
+    function failed(error: unknown): MemberspotNodeError {
+      const detail = describeError(error);
+      show({ fill: 'red', shape: 'ring', text: `${clock(new Date())} ${detail.message}`.slice(0, 120) });
+      return new MemberspotNodeError(detail);
+    }
+
+    /** One poll now, unless one runs (then nothing: never two at once); the next is scheduled when it ends. */
+    function start(done?: Done) {
+      if (closing.signal.aborted) return done?.();
+      if (running) return done?.();
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      running = once()
+        .then(
+          () => done?.(),
+          (error: unknown) => {
+            if (closing.signal.aborted) return done?.();
+            const nodeError = failed(error);
+            // The state stays; the next poll catches up.
+            if (done) return done(nodeError);
+            node.error(nodeError, { topic: 'error', payload: { event, accessId: accessId || undefined }, error: { message: nodeError.message, code: nodeError.code } });
+          },
+        )
+        .finally(() => {
+          running = undefined;
+          schedule((interval as number) * 1000);
+        });
+    }
+
     function schedule(delayMs: number) {
       if (closing.signal.aborted) return;
+      if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         timer = undefined;
-        running = once()
-          .catch((error: unknown) => {
-            if (closing.signal.aborted) return;
-            const detail = describeError(error);
-            const nodeError = new MemberspotNodeError(detail);
-            show({ fill: 'red', shape: 'ring', text: `${clock(new Date())} ${detail.message}`.slice(0, 120) });
-            // With a msg, Catch nodes get it (msg.error); the state stays, the next poll catches up.
-            node.error(nodeError, { topic: 'error', payload: { event, accessId: accessId || undefined }, error: { message: nodeError.message, code: detail.code } });
-          })
-          .finally(() => {
-            running = undefined;
-            schedule((interval as number) * 1000);
-          });
+        start();
       }, delayMs);
     }
+
+    // Any message polls now (e.g. from an inject node), unless a poll is running.
+    node.on('input', (_msg, _send, done) => {
+      if (problem !== undefined) return done(new MemberspotNodeError({ message: problem, hint: '', code: 'VALIDATION' }));
+      start(done);
+    });
 
     if (problem !== undefined) {
       refuse(problem);

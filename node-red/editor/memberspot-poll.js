@@ -21,12 +21,15 @@
       emitOnFirstPoll: { value: false },
       confirmMassChanges: { value: false },
     },
-    inputs: 0,
+    inputs: 1,
     outputs: 1,
     icon: 'memberspot.svg',
     paletteLabel: 'memberspot poll',
     label: function () {
       return this.name || 'Memberspot ' + tr(this, 'memberspot-poll.event.' + this.event, this.event || 'poll');
+    },
+    inputLabels: function () {
+      return this._('memberspot-poll.label.pollNow');
     },
     outputLabels: function () {
       return 'msg.payload';

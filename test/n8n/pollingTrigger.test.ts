@@ -101,7 +101,7 @@ describe('Memberspot Polling Trigger', () => {
     const node = pollNode({ event: 'newMember' });
     const workflow = new Workflow({ id: 'wf-1', name: 'poll', nodes: [node], connections: {}, active: true, nodeTypes, staticData: JSON.parse(first.saved) as IDataObject, settings: {} });
     const before = JSON.stringify(workflow.staticData);
-    const context = new PollContext(workflow, node, additionalDataFor({ apiKey: API_KEY, baseUrl: env.sandbox.url }, makeWorkflow({ nodes: [node], connections: {} }).data, 'internal'), 'trigger', 'trigger');
+    const context = new PollContext(workflow, node, additionalDataFor({ apiKey: API_KEY, baseUrl: env.sandbox.url }, makeWorkflow({ nodes: [node], connections: {} }).data, 'internal'), 'trigger', 'activate');
     const type = nodeTypes.getByName(TYPE) as INodeType;
     const error = await rejectionOf((type.poll as (this: IPollFunctions) => Promise<unknown>).call(context));
     expect(error.name).toBe('NodeOperationError');
