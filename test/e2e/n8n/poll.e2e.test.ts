@@ -92,6 +92,8 @@ describe.each(VERSIONS)('n8n %s: Memberspot Polling Trigger', (version) => {
     listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/event`;
     port = await freePort();
     home = makeHome(port);
+    // Its own task broker port (n8n 2.x), so that another n8n on this machine (5679 by default) does not stop it.
+    home.env.N8N_RUNNERS_BROKER_PORT = String(await freePort());
   });
 
   afterAll(async () => {
