@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { useSandbox } from '../helpers/sandbox';
-import { catchNode, configFor, configNode, credentials, helper, load, node, until, useNodeRed, type FlowNode, type Msg } from './helpers';
+import { catchNode, configFor, configNode, credentials, helper, load, logText, node, until, useNodeRed, type FlowNode, type Msg } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pollNode = require(path.resolve(__dirname, '..', '..', 'dist', 'node-red', 'memberspot-poll.js'));
@@ -173,6 +173,18 @@ describe('memberspot-poll', () => {
     node('p1').receive({});
     await until(() => list.filter((s) => s.fill === 'green').length >= 2, 'the second poll');
     expect(listRequests()).toHaveLength(1);
+  });
+
+  it('a wrong API key: an error for Catch nodes that says so, and the key in no status, message or log', async () => {
+    const wrongKey = 'wrong-key-nr-poll-58c1d3';
+    await load(pollFlow(), { cfg: { apiKey: wrongKey } }, [configNode, pollNode, catchNode]);
+    const caught = received('caught');
+    const list = statusList();
+    await until(() => caught.length === 1, 'the error at the Catch node');
+    expect(caught[0].error).toMatchObject({ code: 'AUTHENTICATION' });
+    expect(list[list.length - 1]).toMatchObject({ fill: 'red' });
+    expect(JSON.stringify([caught, list])).not.toContain(wrongKey);
+    expect(logText()).not.toContain(wrongKey);
   });
 
   it('closing the node cancels a poll in flight: no message, and its state is not written', async () => {
