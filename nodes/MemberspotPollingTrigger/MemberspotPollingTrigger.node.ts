@@ -51,7 +51,7 @@ export class MemberspotPollingTrigger implements INodeType {
 		icon: { light: 'file:memberspot.svg', dark: 'file:memberspot.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{{"newMember":"New Member","accessGranted":"Access Granted","accessEnded":"Access Ended"}[$parameter["event"]]}}',
+		subtitle: '={{$parameter["event"] === "accessGranted" ? "Access Granted" : $parameter["event"] === "accessEnded" ? "Access Ended" : "New Member"}}',
 		description: 'Starts the workflow when a member joins, gets or loses an offer (checks Memberspot at the poll times; no setup in Memberspot)',
 		defaults: { name: 'Memberspot Polling Trigger' },
 		polling: true,
