@@ -3,6 +3,7 @@
  *
  *   npm run bench              full run
  *   npm run bench -- --quick   short run for CI (fewer calls, same limit)
+ *   npm run bench -- --poll    only the poll triggers' figures (7.)
  *
  * 1. Rate-limited bulk: find-by-email calls for one account at the sandbox's 4/s limit, through our client,
  *    our n8n node (in-process engine), our Node-RED node, a naive unthrottled client (what a plain HTTP loop
@@ -12,10 +13,12 @@
  *    core and through our n8n node (Return All).
  * 4. Memory over a long run: heap after garbage collection before and after thousands of grants.
  * 5. Lifecycle (bench/lifecycle.ts): memory with a long-lived caller signal, cancelling many waiting calls.
- * 7. memberspot-migrate (bench/migrate.ts): modules per second, time and heap for a realistic blueprint of 500
- *    modules and for a 10 MB blueprint, converted to both hosts.
  * 6. Latency (bench/latency.ts): the sandbox at 0, 100 and 300 ms per answer (quick: 300 ms only), the core,
  *    the n8n node and the Node-RED node side by side, and the floors as PASS/FAIL lines.
+ * 7. Poll triggers (bench/poll.ts): one poll over 1,000, 10,000 and 50,000 users at 0 and 100 ms per answer:
+ *    wall time, requests, heap growth, state size; the floors as PASS/FAIL lines.
+ * 8. memberspot-migrate (bench/migrate.ts): modules per second, time and heap for a realistic blueprint of 500
+ *    modules and for a 10 MB blueprint, converted to both hosts.
  */
 import { Pool } from 'undici';
 import { parseArgs } from 'node:util';
@@ -26,6 +29,7 @@ import { latencyBenchmarks, printLatency } from './latency';
 import { closeN8nEngine, memberspotOutput, n8nCliBin, N8N_CLI_VERSION, runHttpRequestNode, runMemberspotNode } from './n8n';
 import { lifecycleRows } from './lifecycle';
 import { migrateRows } from './migrate';
+import { pollBenchmarks, printPoll } from './poll';
 
 const KEY = 'bench-key-0123456789';
 const LIMIT = 4;
@@ -311,8 +315,12 @@ async function memory(grants: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, poll: { type: 'boolean', default: false } } });
   const quick = values.quick;
+  if (values.poll) {
+    printPoll(await pollBenchmarks(quick));
+    return;
+  }
   const rows: Row[] = [];
   const calls = quick ? 40 : 400;
   rows.push(await rateLimitedOurs(calls));
@@ -328,6 +336,7 @@ async function main(): Promise<void> {
   rows.push(await memory(quick ? 2000 : 20_000));
   rows.push(...(await lifecycleRows(quick)));
   rows.push(...(await migrateRows(quick)));
+  const polls = await pollBenchmarks(quick);
   console.log(`\nMemberspot core benchmarks (${quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
   for (const row of rows) {
     console.log(`## ${row.benchmark}`);
@@ -336,6 +345,7 @@ async function main(): Promise<void> {
     console.log('');
   }
   printLatency(latency, quick);
+  printPoll(polls);
 }
 
 main().catch((error) => {

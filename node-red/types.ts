@@ -71,6 +71,8 @@ export interface RED {
     /** The parts of a property path (`payload.buyer.email` -> ['payload', 'buyer', 'email']). */
     normalisePropertyExpression?(path: string): Array<string | number>;
   };
+  /** The runtime's events (`flows:started` after each deploy). */
+  events?: { once(event: string, listener: () => void): void; removeListener(event: string, listener: () => void): void };
   httpAdmin: ExpressApp;
   httpNode: ExpressApp;
   auth: { needsPermission(permission: string): Handler };

@@ -31,7 +31,8 @@ Options:
 
 Control endpoints for tests: GET /__sandbox/state, GET /__sandbox/requests, POST /__sandbox/reset,
 POST /__sandbox/faults, POST /__sandbox/rate-limit, POST /__sandbox/script, POST /__sandbox/clear-log,
-GET and POST /__sandbox/variants. They answer only requests whose Host and Origin are the sandbox's own.`;
+GET and POST /__sandbox/variants; members while a test runs: POST /__sandbox/users, /__sandbox/grant,
+/__sandbox/revoke, /__sandbox/change-email, /__sandbox/delete-user. They answer only requests whose Host and Origin are the sandbox's own.`;
 
 export interface CliEnvironment {
   log(line: string): void;

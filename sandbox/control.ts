@@ -4,6 +4,8 @@ import { errorReply, HttpError, notFound, parseJson, type Reply } from './http';
 import type { Variants } from './variants';
 import type { FaultOptions, RateLimitOptions, Sandbox, ScriptedFault, SeedOption } from './types';
 import { isRecord } from './validate';
+import type { SandboxState } from './state';
+import type { User } from './types';
 
 /**
  * Control endpoints for tests running in another process. They need no API key, are never rate-limited
@@ -24,7 +26,66 @@ const CONTROL_ROUTES = new Map<string, ControlHandler>([
   ['POST /__sandbox/clear-log', (sandbox) => sandbox.clearLog()],
   ['GET /__sandbox/variants', (sandbox) => sandbox.variants],
   ['POST /__sandbox/variants', (sandbox, body) => sandbox.setVariants(body as Partial<Variants>)],
+  // Members changing while a test runs (the poll triggers' tests): add, grant, revoke, change the email, delete.
+  ['POST /__sandbox/users', (sandbox, body) => addUser(sandbox.state, body)],
+  ['POST /__sandbox/grant', (sandbox, body) => setGrant(sandbox.state, body, true)],
+  ['POST /__sandbox/revoke', (sandbox, body) => setGrant(sandbox.state, body, false)],
+  ['POST /__sandbox/change-email', (sandbox, body) => changeEmail(sandbox.state, body)],
+  ['POST /__sandbox/delete-user', (sandbox, body) => ({ deleted: sandbox.state.deleteUsers([memberOf(sandbox.state, body)]) })],
 ]);
+
+function field(body: unknown, name: string, required = true): string | undefined {
+  const value = isRecord(body) ? body[name] : undefined;
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw new TypeError(`${name} must be a non-empty string`);
+  return value.trim();
+}
+
+function memberOf(state: SandboxState, body: unknown): User {
+  const email = field(body, 'email') as string;
+  const user = state.userByEmail(email);
+  if (!user) throw new TypeError(`no user has the email ${email}`);
+  return user;
+}
+
+function offerOf(state: SandboxState, body: unknown): string {
+  const offerId = field(body, 'offerId') as string;
+  if (!state.offer(offerId)) throw new TypeError(`offer ${offerId} does not exist`);
+  return offerId;
+}
+
+/** `{ email, firstname?, name?, offerIds? }`: a new user, holding the given offers actively. */
+function addUser(state: SandboxState, body: unknown): User {
+  const email = field(body, 'email') as string;
+  if (state.userByEmail(email)) throw new TypeError(`a user with the email ${email} exists already`);
+  const offerIds = isRecord(body) && body.offerIds !== undefined ? body.offerIds : [];
+  if (!Array.isArray(offerIds) || !offerIds.every((id) => typeof id === 'string')) throw new TypeError('offerIds must be an array of offer ids');
+  for (const offerId of offerIds) offerOf(state, { offerId });
+  const user = state.addUser({ email, firstname: field(body, 'firstname', false) ?? '', name: field(body, 'name', false) ?? '' });
+  for (const offerId of offerIds as string[]) setGrant(state, { email, offerId }, true);
+  return user;
+}
+
+/** `{ email, offerId }`: grants the offer (actively) or revokes it (inactive; the grant stays, as Revoke Access does). */
+function setGrant(state: SandboxState, body: unknown, active: boolean): User {
+  const user = memberOf(state, body);
+  const offerId = offerOf(state, body);
+  let grant = user.offers.find((candidate) => candidate.offerId === offerId);
+  if (!grant && !active) throw new TypeError(`${user.email} has no grant of ${offerId} to revoke`);
+  if (!grant) {
+    grant = { offerId, active: true, grantedAt: new Date().toISOString() };
+    user.offers.push(grant);
+  }
+  grant.active = active;
+  return user;
+}
+
+/** `{ email, newEmail }`: the same user (uid) with another email. */
+function changeEmail(state: SandboxState, body: unknown): User {
+  const user = memberOf(state, body);
+  state.changeEmail(user, field(body, 'newEmail') as string);
+  return user;
+}
 
 export function isControlPath(path: string): boolean {
   return path.startsWith(CONTROL_PREFIX);

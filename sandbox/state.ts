@@ -101,6 +101,15 @@ export class SandboxState {
     return user;
   }
 
+  /** Gives a user another email (their uid stays); throws a TypeError when another user has it. */
+  changeEmail(user: User, email: string): void {
+    const other = this.userByEmail(email);
+    if (other && other !== user) throw new TypeError(`another user already has the email ${email}`);
+    this.usersByEmail.delete(user.email.toLowerCase());
+    user.email = email;
+    this.usersByEmail.set(email.toLowerCase(), user);
+  }
+
   /** Deletes users with everything that belongs to them (login tokens, exam results). Returns how many were deleted. */
   deleteUsers(users: Iterable<User>): number {
     const doomed = new Set(users);

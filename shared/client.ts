@@ -117,6 +117,7 @@ class Client implements MemberspotClient {
       const request = action.request(parsed, { baseUrl: this.baseUrl });
       this.checkTarget(action, request);
       const response = await this.send(action, parsed, request, options.signal);
+      options.onBody?.(response.body);
       return action.normalize(response.body, parsed, { status: response.status, headers: response.headers }) as ActionOutput<A>;
     } catch (error) {
       throw this.redacted(error);

@@ -16,7 +16,8 @@ export type MemberspotErrorCode =
   | 'NETWORK'
   | 'TIMEOUT'
   | 'REDIRECT'
-  | 'CLIENT_CLOSED';
+  | 'CLIENT_CLOSED'
+  | 'MASS_CHANGE';
 
 export interface MemberspotErrorOptions {
   hint?: string;

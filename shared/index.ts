@@ -59,3 +59,19 @@ export function nodeRedFlowApi(nodes: import('../migrate').NodeRedNode[]): Retur
   return (require('../migrate') as typeof import('../migrate')).nodeRedFlowApi(nodes);
 }
 export type { Conversion, ModuleReport, N8nWorkflow, NodeRedNode, Report, Status as MigrationStatus } from '../migrate';
+export { readUsersPage, CURSOR_KEYS } from './users';
+export type { UsersPage } from './users';
+export {
+  EVENT_LABELS,
+  HASH_BYTES,
+  MASS_CHANGE_MIN,
+  MASS_CHANGE_SHARE,
+  MassChangeError,
+  poll,
+  POLL_EVENTS,
+  POLL_PAGE_LENGTH,
+  pollSettings,
+  sampleEvent,
+  stateBytes,
+} from './poll';
+export type { PollEvent, PollEventName, PollResult, PollSettings, PollState } from './poll';

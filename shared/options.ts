@@ -72,6 +72,11 @@ export interface ClientOptions extends LimiterOptions, RetryOptions {
 export interface ExecuteOptions {
   /** Aborts waiting and sending, e.g. when an n8n execution is cancelled. */
   signal?: AbortSignal;
+  /**
+   * Called with the answer's body as it came, before the action reads it (e.g. the poll triggers, which
+   * must fail on a List Users answer in an unknown shape instead of reading it as an empty list).
+   */
+  onBody?: (body: unknown) => void;
 }
 
 export interface ListAllOptions extends ExecuteOptions {

@@ -66,3 +66,34 @@ export function isEmptyAnswer(body: unknown): boolean {
 export function sameEmail(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
+
+/** [D] The names of List Users' next-page cursor, as List Users reads it. */
+export const CURSOR_KEYS: readonly string[] = ['nextPage', 'next_page'];
+
+export interface UsersPage {
+  users: JsonObject[];
+  /** The next page's cursor; null when the answer says there is none; undefined when it has no cursor field. */
+  cursor: string | null | undefined;
+}
+
+/**
+ * A List Users page read strictly, for code that must not take a misread answer for an empty list (the
+ * poll triggers): the users of `data`, `users` or a bare array, as readUsers finds them, but undefined when
+ * the answer has none of these lists, or when an entry of the list is not an object.
+ */
+export function readUsersPage(body: unknown): UsersPage | undefined {
+  let list: unknown;
+  let cursor: string | null | undefined;
+  if (Array.isArray(body)) {
+    list = body;
+  } else if (isObject(body)) {
+    list = ['data', 'users'].map((key) => body[key]).find(Array.isArray);
+    const key = CURSOR_KEYS.find((name) => name in body);
+    if (key !== undefined) {
+      const value = body[key];
+      cursor = typeof value === 'string' && value !== '' ? value : null;
+    }
+  }
+  if (!Array.isArray(list) || !list.every(isObject)) return undefined;
+  return { users: list as JsonObject[], cursor };
+}

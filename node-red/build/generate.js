@@ -3,7 +3,8 @@
  * action in shared/actions/ needs no HTML edits. The forms and their editor JavaScript are in
  * node-red/editor/ (static files, linted); this fills in the registry's data:
  *
- * - dist/node-red/memberspot.html, memberspot-config.html, memberspot-webhook.html, memberspot-shop.html: each a
+ * - dist/node-red/memberspot.html, memberspot-config.html, memberspot-webhook.html, memberspot-poll.html,
+ *   memberspot-shop.html: each a
  *   `<script type="text/javascript">` with a literal RED.nodes.registerType(...) object (the Flow Library
  *   scorecard parses it) and the edit form template (editor-data.js, template.js);
  * - dist/node-red/locales/<lang>/memberspot.json and memberspot.html: texts keyed by action and field, and
@@ -40,6 +41,7 @@ function generate() {
   };
   fs.writeFileSync(path.join(OUT, 'memberspot-config.html'), nodeHtml('memberspot-config', config));
   fs.writeFileSync(path.join(OUT, 'memberspot-webhook.html'), nodeHtml('memberspot-webhook'));
+  fs.writeFileSync(path.join(OUT, 'memberspot-poll.html'), nodeHtml('memberspot-poll'));
   // The shop webhook and its config node (shop + secret) share one file, as they share one .js.
   fs.writeFileSync(path.join(OUT, 'memberspot-shop.html'), `${nodeHtml('memberspot-shop-config')}\n${nodeHtml('memberspot-shop')}`);
   writeLocales(core, OUT);

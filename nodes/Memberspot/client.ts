@@ -1,5 +1,5 @@
 /** Creates a core client for one node run from the Memberspot API credential and n8n's request helper. */
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 import { createClient, type ClientOptions, type MemberspotClient } from '../../shared';
 import { CREDENTIAL_TYPE, n8nTransport } from './transport';
 
@@ -31,7 +31,7 @@ export function clientOptions(credentials: ICredentialDataDecryptedObject): Omit
 	};
 }
 
-export async function memberspotClient(context: IExecuteFunctions | ILoadOptionsFunctions): Promise<MemberspotClient> {
+export async function memberspotClient(context: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions): Promise<MemberspotClient> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	// The key is given to the client only for the per-account limiter and for redaction: n8n sends it,
 	// through the credential's `authenticate` block.

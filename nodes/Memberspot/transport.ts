@@ -5,13 +5,13 @@
  * error messages; only "no answer at all" becomes a TransportError. Redirects are never followed: a 3xx
  * answer goes to the core like any other status.
  */
-import { NodeOperationError, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions, type ILoadOptionsFunctions, type IPollFunctions } from 'n8n-workflow';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared';
 
 /** The credential type's name (not `memberspotApi`: another community package uses that one). */
 export const CREDENTIAL_TYPE = 'memberflowMemberspotApi';
 
-type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 const NETWORK_CODES = new Set([
 	'ECONNREFUSED',

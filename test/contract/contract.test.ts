@@ -43,9 +43,9 @@ it('covers every field of every action in both hosts, and every node and credent
       expect(red[`${field.name}Type`]).toEqual({ default: 'msgdefault' });
     }
   }
-  expect(Object.keys(now.n8nNodes)).toEqual(expect.arrayContaining(['memberspot v1', 'memberspotTrigger v1']));
+  expect(Object.keys(now.n8nNodes)).toEqual(expect.arrayContaining(['memberspot v1', 'memberspotTrigger v1', 'memberspotPollingTrigger v1']));
   expect(Object.keys(now.n8nCredentials).length).toBeGreaterThan(0);
-  expect(Object.keys(now.nodeRed).sort()).toEqual(['memberspot', 'memberspot-config', 'memberspot-shop', 'memberspot-shop-config', 'memberspot-webhook']);
+  expect(Object.keys(now.nodeRed).sort()).toEqual(['memberspot', 'memberspot-config', 'memberspot-poll', 'memberspot-shop', 'memberspot-shop-config', 'memberspot-webhook']);
   expect(now.nodeRed['memberspot-config']['credentials.apiKey']).toEqual({ type: 'password' });
 });
 

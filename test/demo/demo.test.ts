@@ -112,7 +112,7 @@ it('--once: grants the access through the example flow in Node-RED, prints what 
 
   expect(run.output).toContain('Sandbox API:');
   expect(run.output).toContain('API key: sandbox-key');
-  expect(run.output).toMatch(/Node-RED editor: +http:\/\/127\.0\.0\.1:\d+ +\(4 example flows/);
+  expect(run.output).toMatch(/Node-RED editor: +http:\/\/127\.0\.0\.1:\d+ +\(5 example flows/);
   expect(run.output).toMatch(/Digistore24 reported a purchase \(a signed IPN\): POST http:\/\/127\.0\.0\.1:\d+\/shop\n/);
   expect(run.output).toContain('The flow answered 200 OK.');
   expect(run.output).toMatch(/Granted: Sophie Wagner <sophie\.wagner@example\.com> got "Online-Kurs Basis" \(off_basic\)\s+for order DS24-DEMO-1001/);

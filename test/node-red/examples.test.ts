@@ -23,7 +23,9 @@ beforeEach(() => env.sandbox.reset());
 const DIR = path.resolve(__dirname, '..', '..', 'examples');
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.json'));
 const CORE_TYPES = new Set(['comment', 'http in', 'http response', 'change', 'inject', 'debug', 'catch', 'switch', 'function']);
-const OUR_TYPES = new Set(['memberspot', 'memberspot-config', 'memberspot-webhook', 'memberspot-shop', 'memberspot-shop-config']);
+const OUR_TYPES = new Set(['memberspot', 'memberspot-config', 'memberspot-webhook', 'memberspot-shop', 'memberspot-shop-config', 'memberspot-poll']);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pollNode = require(path.resolve(__dirname, '..', '..', 'dist', 'node-red', 'memberspot-poll.js'));
 
 function example(file: string): FlowNode[] {
   return JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
@@ -43,7 +45,7 @@ async function loadExample(file: string, change: (n: FlowNode) => FlowNode = (n)
     .map((n) => (n.type === 'memberspot-config' ? { ...n, baseUrl: env.sandbox.url } : { ...n, z: 'f1' }));
   const config = nodes.find((n) => n.type === 'memberspot-config') as FlowNode;
   await helper.load(
-    [serveHttpNode, ...core, catchNode, configNode, actionNode, webhookNode],
+    [serveHttpNode, ...core, catchNode, configNode, actionNode, webhookNode, pollNode],
     [{ id: 'f1', type: 'tab', label: file }, ...nodes],
     { [config.id]: { apiKey: API_KEY } },
   );
@@ -54,9 +56,9 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return { status: response.status, text: await response.text() };
 }
 
-it('has the popular automations: shop notifications to access, CRM data, GDPR deletion, and a webhook flow', () => {
+it('has the popular automations: shop notifications to access, CRM data, GDPR deletion, a webhook flow and a poll flow', () => {
   // The shop flow (tested in shop.test.ts) replaced the plain-webhook grant, revoke, delete and order-status flows.
-  expect(files.sort()).toEqual(['crm-data-to-profile.json', 'gdpr-deletion.json', 'shop-to-memberspot.json', 'webhook-new-member.json']);
+  expect(files.sort()).toEqual(['crm-data-to-profile.json', 'gdpr-deletion.json', 'poll-new-members.json', 'shop-to-memberspot.json', 'webhook-new-member.json']);
 });
 
 it.each(files)('%s is an array with a Comment node, only core and Memberspot nodes, and no key', (file) => {
@@ -64,7 +66,7 @@ it.each(files)('%s is an array with a Comment node, only core and Memberspot nod
   expect(Array.isArray(nodes)).toBe(true);
   expect(nodes.filter((n) => n.type === 'comment')).toHaveLength(1);
   for (const n of nodes) expect(CORE_TYPES.has(n.type) || OUR_TYPES.has(n.type)).toBe(true);
-  expect(nodes.some((n) => n.type === 'memberspot' || n.type === 'memberspot-webhook')).toBe(true);
+  expect(nodes.some((n) => n.type === 'memberspot' || n.type === 'memberspot-webhook' || n.type === 'memberspot-poll')).toBe(true);
   const text = JSON.stringify(nodes);
   expect(text).not.toMatch(/apiKey|credentials/);
 });
@@ -160,4 +162,33 @@ it('the webhook flow looks up the new member', async () => {
   const msg = await arrived;
   expect(msg.payload).toMatchObject({ email: 'anna.schmidt@example.com' });
   expect(msg.topic).toBe('user.created');
+});
+
+it('the poll flow: a baseline at deploy, then one message per new member and per ended access when "Poll now" is pressed', async () => {
+  const file = 'poll-new-members.json';
+  await loadExample(file);
+  const nodes = example(file);
+  const id = (type: string, name: string) => (nodes.find((n) => n.type === type && n.name === name) as FlowNode).id;
+  const newMembers: Array<Record<string, unknown>> = [];
+  const ended: Array<Record<string, unknown>> = [];
+  helper.getNode(id('debug', 'new member')).on('input', (msg: Record<string, unknown>) => newMembers.push(msg));
+  helper.getNode(id('debug', 'access ended')).on('input', (msg: Record<string, unknown>) => ended.push(msg));
+  const waitFor = async (check: () => boolean) => {
+    for (let i = 0; !check(); i += 1) {
+      if (i > 400) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  };
+  // The deploy's polls (the baseline) ended when both nodes show green (the helper spies on node.status).
+  const polled = (name: string) => (helper.getNode(id('memberspot-poll', name)).status.args as Array<[{ fill?: string }]>).some(([s]) => s.fill === 'green');
+  await waitFor(() => polled('New Member') && polled('Access Ended'));
+  // Then a new member and a revoked off_basic holder.
+  env.sandbox.state.addUser({ email: 'neu@example.com', firstname: 'Neu', name: 'Mitglied' });
+  const holder = env.sandbox.state.users.find((u) => u.offers.some((g) => g.offerId === 'off_basic' && g.active));
+  if (!holder) throw new Error('the seed has no off_basic holder');
+  (holder.offers.find((g) => g.offerId === 'off_basic') as { active: boolean }).active = false;
+  helper.getNode(id('inject', 'Poll now')).receive({});
+  await waitFor(() => newMembers.length === 1 && ended.length === 1);
+  expect(newMembers[0]).toMatchObject({ topic: 'newMember', payload: { email: 'neu@example.com', firstName: 'Neu' } });
+  expect(ended[0]).toMatchObject({ topic: 'accessEnded', payload: { email: holder.email, accessId: 'off_basic' } });
 });

@@ -20,7 +20,8 @@ export interface NodeRed {
   token(user: keyof typeof USERS): Promise<string>;
   /** fetch on the admin API with a bearer token (or none). */
   admin(pathname: string, init?: RequestInit & { token?: string }): Promise<Response>;
-  stop(): Promise<void>;
+  /** Stops Node-RED and removes its user dir, unless `keepUserDir` (for a restart with `userDir`). */
+  stop(options?: { keepUserDir?: boolean }): Promise<void>;
 }
 
 export interface StartOptions {
@@ -28,29 +29,34 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** JavaScript appended to settings.js, for settings that are functions (`module.exports.httpNodeMiddleware = …`). */
   settingsJs?: string;
+  /** The user dir of a Node-RED stopped with `keepUserDir`: starts it again as it was (settings, flows, context). */
+  userDir?: string;
 }
 
 export async function startNodeRed(options: StartOptions = {}): Promise<NodeRed> {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'memberspot-nodered-'));
+  const again = options.userDir !== undefined;
+  const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'memberspot-nodered-'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bcrypt = require('bcryptjs');
-  const settingsFile = prepareUserDir(userDir, {
-    projectName: 'node-red-project',
-    settings: {
-      credentialSecret: CREDENTIAL_SECRET,
-      httpNodeRoot: '/',
-      httpAdminRoot: '/',
-      adminAuth: {
-        type: 'credentials',
-        users: [
-          { username: 'admin', password: bcrypt.hashSync(USERS.admin, 8), permissions: '*' },
-          { username: 'viewer', password: bcrypt.hashSync(USERS.viewer, 8), permissions: ['flows.read'] },
-        ],
-      },
-      ...options.settings,
-    },
-  });
-  if (options.settingsJs) fs.appendFileSync(settingsFile, `\n${options.settingsJs}\n`);
+  const settingsFile = again
+    ? path.join(userDir, 'settings.js')
+    : prepareUserDir(userDir, {
+        projectName: 'node-red-project',
+        settings: {
+          credentialSecret: CREDENTIAL_SECRET,
+          httpNodeRoot: '/',
+          httpAdminRoot: '/',
+          adminAuth: {
+            type: 'credentials',
+            users: [
+              { username: 'admin', password: bcrypt.hashSync(USERS.admin, 8), permissions: '*' },
+              { username: 'viewer', password: bcrypt.hashSync(USERS.viewer, 8), permissions: ['flows.read'] },
+            ],
+          },
+          ...options.settings,
+        },
+      });
+  if (options.settingsJs && !again) fs.appendFileSync(settingsFile, `\n${options.settingsJs}\n`);
   /** Where the admin API is: '' for the default root `/`. */
   const adminRoot = String(options.settings?.httpAdminRoot ?? '/').replace(/\/+$/, '');
 
@@ -101,14 +107,14 @@ export async function startNodeRed(options: StartOptions = {}): Promise<NodeRed>
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(headers as Record<string, string>) },
       });
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       if (child.exitCode === null) {
         child.kill('SIGINT');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
         clearTimeout(timer);
       }
-      fs.rmSync(userDir, { recursive: true, force: true });
+      if (!stopOptions.keepUserDir) fs.rmSync(userDir, { recursive: true, force: true });
     },
   };
   return api;
