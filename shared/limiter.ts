@@ -17,7 +17,9 @@
 import { createHash } from 'node:crypto';
 import { LaneState, type ScheduleOptions } from './lane';
 import { DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, validParallelRequests, validRate } from './options';
-import { acquireRedis, displayRedisUrl, releaseRedis, reserveSend, validateRedisUrl } from './redis';
+import { acquireRedis, displayRedisUrl, markSent, releaseRedis, reserveSend, validateRedisUrl } from './redis';
+import { sendWindowFor } from './sendWindow';
+import type { Sent } from './waitQueue';
 import type { Cluster } from './redisLane';
 
 // The paths other code imports these from; they are defined in ./options and ./lane.
@@ -101,13 +103,14 @@ export class AccountLimiter {
           id: `memberspot-${hash(id)}-limited`,
           display: displayRedisUrl(redisUrl),
           connect: () => acquireRedis(redisUrl),
-          reserveSend: (key: string, spacing: number) => reserveSend(redisUrl, key, spacing),
+          reserveSend: (key, gate) => reserveSend(redisUrl, key, gate),
+          markSent: (key, token) => markSent(redisUrl, key, token),
           release: () => releaseRedis(redisUrl),
           warn: (message: string, fallback: boolean) => this.warn(message, fallback),
         }
       : undefined;
     this.lanes = {
-      limited: new LaneState(this.spacingFor(this.requestsPerSecond), this.parallel, cluster),
+      limited: new LaneState(this.spacingFor(this.requestsPerSecond), this.parallel, cluster, sendWindowFor(this.requestsPerSecond)),
       general: new LaneState(0, this.parallel),
     };
   }
@@ -127,7 +130,8 @@ export class AccountLimiter {
     return this.lanes[lane].spacing;
   }
 
-  schedule<T>(lane: Lane, task: () => Promise<T>, options?: ScheduleOptions): Promise<T> {
+  /** Runs the task in its turn; the task calls `sent` once its request is on the wire (see ./sendWindow). */
+  schedule<T>(lane: Lane, task: (sent: Sent) => Promise<T>, options?: ScheduleOptions): Promise<T> {
     return this.lanes[lane].schedule(task, options);
   }
 
@@ -182,6 +186,7 @@ export class AccountLimiter {
     if (rate === this.requestsPerSecond) return;
     this.requestsPerSecond = rate;
     this.lanes.limited.setBase(this.spacingFor(rate));
+    this.lanes.limited.setWindow(sendWindowFor(rate));
   }
 }
 
