@@ -29,7 +29,8 @@ function lookupFlow(redisUrlOrNone: string | undefined): unknown[] {
       name: 'Sandbox',
       baseUrl: sandbox.url,
       requestsPerSecond: 4,
-      credentials: { apiKey: API_KEY, ...(redisUrlOrNone ? { redisUrl: redisUrlOrNone } : {}) },
+      // An empty field clears the stored one (Node-RED keeps a credential that a deploy leaves out).
+      credentials: { apiKey: API_KEY, redisUrl: redisUrlOrNone ?? '' },
     },
     { id: 'scalein', type: 'http in', z: 'scaletab', name: '', url: '/e2e/lookup', method: 'post', upload: false, swaggerDoc: '', x: 120, y: 80, wires: [['scalefind']] },
     {
