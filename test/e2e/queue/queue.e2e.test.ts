@@ -14,8 +14,22 @@
  */
 import { startSandbox, type Sandbox } from '../../../sandbox';
 import { maxInWindow } from '../../helpers/sandbox';
-import { runCli, VERSIONS, waitForWebhook, writeJson, NODE_TYPE } from '../n8n/helpers';
-import { cliHome, executionsStarted, startMain, startPostgres, startRedis, startWorker, type N8nProcess, type Postgres, type Redis } from './cluster';
+import { VERSIONS } from '../n8n/helpers';
+import {
+  executionsStarted,
+  importFlows,
+  postPurchase,
+  purchases,
+  startMain,
+  startPostgres,
+  startRedis,
+  startWorker,
+  waitForPurchaseWebhook,
+  type N8nProcess,
+  type Postgres,
+  type Purchase,
+  type Redis,
+} from '../../../bench/harness/n8n-queue';
 
 const API_KEY = 'e2e-queue-key-3c81f0a2';
 const SHARED = { id: 'msQueueRedisApi1', name: 'Memberspot (Redis)' };
@@ -27,71 +41,6 @@ const FLOWS = {
 const LOOKUP = '/v1/users/find-by-mail';
 const GRANT = '/v1/users/grant-user-offer-by-mail';
 
-/** The shop's purchase webhook: look the buyer up (rate-limited), then grant; answered when the run finished. */
-function purchaseWorkflow(flow: (typeof FLOWS)[keyof typeof FLOWS]) {
-  const credentials = { memberflowMemberspotApi: flow.credential };
-  const body = (field: string) => `={{ $('Purchase').item.json.body.${field} }}`;
-  return {
-    id: flow.id,
-    name: `Purchase to Memberspot (${flow.id})`,
-    active: false,
-    settings: { executionOrder: 'v1' },
-    nodes: [
-      {
-        id: 'a0000000-0000-4000-8000-000000000001',
-        name: 'Purchase',
-        type: 'n8n-nodes-base.webhook',
-        typeVersion: 2,
-        position: [0, 0],
-        webhookId: flow.hook,
-        parameters: { httpMethod: 'POST', path: flow.hook, responseMode: 'lastNode', options: {} },
-      },
-      {
-        id: 'a0000000-0000-4000-8000-000000000002',
-        name: 'Find User by Email',
-        type: NODE_TYPE,
-        typeVersion: 1,
-        position: [250, 0],
-        // A new buyer is not found (404): the grant creates the user.
-        onError: 'continueRegularOutput',
-        parameters: { resource: 'user', operation: 'findByEmail', email: body('email') },
-        credentials,
-      },
-      {
-        id: 'a0000000-0000-4000-8000-000000000003',
-        name: 'Grant Access',
-        type: NODE_TYPE,
-        typeVersion: 1,
-        position: [500, 0],
-        parameters: {
-          resource: 'access',
-          operation: 'grant',
-          email: body('email'),
-          accessId: { __rl: true, mode: 'id', value: 'off_basic' },
-          firstName: body('firstName'),
-          lastName: body('lastName'),
-          orderId: body('orderId'),
-        },
-        credentials,
-      },
-    ],
-    connections: {
-      Purchase: { main: [[{ node: 'Find User by Email', type: 'main', index: 0 }]] },
-      'Find User by Email': { main: [[{ node: 'Grant Access', type: 'main', index: 0 }]] },
-    },
-  };
-}
-
-interface Purchase {
-  email: string;
-  firstName: string;
-  lastName: string;
-  orderId: string;
-}
-
-const purchases = (run: string, n: number): Purchase[] =>
-  Array.from({ length: n }, (_, i) => ({ email: `queue.${run}.${i}@example.com`, firstName: 'Q', lastName: `Buyer ${i}`, orderId: `Q-${run}-${i}` }));
-
 describe.each(VERSIONS)('n8n %s in queue mode (main + 2 workers, Postgres, Redis)', (version) => {
   let postgres: Postgres;
   let redis: Redis;
@@ -102,30 +51,18 @@ describe.each(VERSIONS)('n8n %s in queue mode (main + 2 workers, Postgres, Redis
   beforeAll(async () => {
     [postgres, redis, sandbox] = await Promise.all([startPostgres(), startRedis(), startSandbox({ apiKey: API_KEY, rateLimit: { limit: 4, windowMs: 1000 } })]);
     const setup = { version, postgres, redis };
-    const cli = await cliHome(setup);
-    try {
-      const base = { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 };
-      const credentials = writeJson(cli.dir, 'credentials.json', [
+    const base = { apiKey: API_KEY, baseUrl: sandbox.url, requestsPerSecond: 4 };
+    await importFlows(
+      setup,
+      [
         { ...SHARED, type: 'memberflowMemberspotApi', data: { ...base, redisUrl: redis.url(1) } },
         { ...LOCAL, type: 'memberflowMemberspotApi', data: base },
-      ]);
-      // The first command on an empty database runs n8n's migrations.
-      const imported = await runCli(version, ['import:credentials', `--input=${credentials}`], cli.env, 300_000);
-      expect(imported.code).toBe(0);
-      const file = writeJson(cli.dir, 'workflows.json', Object.values(FLOWS).map(purchaseWorkflow));
-      expect((await runCli(version, ['import:workflow', `--input=${file}`], cli.env)).code).toBe(0);
-      for (const flow of Object.values(FLOWS)) {
-        expect((await runCli(version, ['update:workflow', `--id=${flow.id}`, '--active=true'], cli.env)).code).toBe(0);
-      }
-    } finally {
-      cli.cleanup();
-    }
+      ],
+      Object.values(FLOWS),
+    );
     main = await startMain(setup);
     workers.push(await startWorker(setup, 'worker 1'), await startWorker(setup, 'worker 2'));
-    // n8n registers the webhooks after its editor is up. A POST without an email runs the workflow on a
-    // worker, which sends nothing (both nodes refuse the input) and is not counted below.
-    const empty = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' };
-    for (const flow of Object.values(FLOWS)) await waitForWebhook(`${main.url}/webhook/${flow.hook}`, empty, 120_000);
+    for (const flow of Object.values(FLOWS)) await waitForPurchaseWebhook(main.url, flow);
   }, 900_000);
 
   afterAll(async () => {
@@ -140,21 +77,7 @@ describe.each(VERSIONS)('n8n %s in queue mode (main + 2 workers, Postgres, Redis
     sandbox.reset();
   });
 
-  /** POSTs one purchase as a shop does (it gives up after 3 minutes: the shop retries later). */
-  async function post(flow: keyof typeof FLOWS, purchase: Purchase): Promise<number> {
-    try {
-      const response = await fetch(`${main.url}/webhook/${FLOWS[flow].hook}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(purchase),
-        signal: AbortSignal.timeout(180_000),
-      });
-      await response.text();
-      return response.status;
-    } catch {
-      return 0;
-    }
-  }
+  const post = (flow: keyof typeof FLOWS, purchase: Purchase) => postPurchase(main.url, FLOWS[flow], purchase);
 
   const lookups = () => sandbox.requests.filter((r) => r.path.startsWith(LOOKUP));
   const grantsOf = (p: Purchase) =>
@@ -221,7 +144,7 @@ describe.each(VERSIONS)('n8n %s in queue mode (main + 2 workers, Postgres, Redis
     console.log(`n8n ${version}: after the SIGKILL, ${80 - failed.length} answered 2xx, ${failed.length} not (${[...new Set(statuses)].join(', ')})`);
     const rows = postgres.query(`select status, count(*) from execution_entity where "workflowId" = '${FLOWS.shared.id}' group by status order by status`);
     console.log(`n8n ${version}: executions of the purchase workflow by status: ${rows.map(([s, c]) => `${s} ${c}`).join(', ')}`);
-    const told = main.output().split('\n').filter((line) => /stalled|crashed|failed|lost/i.test(line));
+    const told = main.output().split('\n').filter((line) => /stalled|Execution \d+ \(job \d+\) failed|crashed/i.test(line));
     console.log(`n8n ${version}: the main's log about them (${told.length} lines), first: ${told.slice(0, 2).join(' | ')}`);
     batch.forEach((p, i) => {
       if (statuses[i] >= 200 && statuses[i] < 300) expect({ order: p.orderId, granted: granted(p) }).toEqual({ order: p.orderId, granted: true });

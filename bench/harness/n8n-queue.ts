@@ -1,14 +1,95 @@
 /**
- * n8n's own scaling, started by the queue-mode suite: a throw-away Postgres cluster (Debian's `postgresql`;
- * scripts/setup-queue.sh installs it), a redis-server, an n8n main and `n8n worker` processes, each with
- * its own user folder and ports, the same N8N_ENCRYPTION_KEY and this package in its own nodes folder.
+ * n8n's own scaling, as the queue-mode suite (test/e2e/queue) and the queue benchmark (bench/queue.ts) start
+ * it: a throw-away Postgres cluster (Debian's `postgresql`; scripts/setup-queue.sh installs it), a
+ * redis-server, an n8n main and `n8n worker` processes, each with its own user folder and ports, the same
+ * N8N_ENCRYPTION_KEY and this package's build in its own custom nodes folder (types `CUSTOM.*`).
  * Everything listens on 127.0.0.1 and is removed afterwards.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, makeHome, n8nBin, type N8nHome } from '../n8n/helpers';
+import { dirname, join } from 'node:path';
+import { findN8nBin, makeN8nTempHome, runN8nCli, type CliResult } from './n8n-cli';
+
+export const NODE_TYPE = 'CUSTOM.memberspot';
+
+/** The repository: the folder above this file whose package.json is this package's (from bench/ or dist/bench/). */
+function repoRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === '@memberflow/n8n-nodes-memberspot') return dir;
+  }
+  throw new Error('the repository root was not found above ' + __dirname);
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function n8nBin(version: string): string {
+  const bin = findN8nBin(version);
+  if (!bin) throw new Error(`n8n ${version} is not installed; run \`npm run setup:e2e\` (scripts/install-n8n.sh) first`);
+  return bin;
+}
+
+export interface N8nHome {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  cleanup(): void;
+}
+
+/**
+ * A temp home and user folder with this package's build (dist/nodes, dist/credentials, dist/shared) as a
+ * custom extension; its runtime dependencies resolve through a node_modules link one level up.
+ */
+function makeHome(port: number, encryptionKey: string): N8nHome {
+  const root = repoRoot();
+  const home = makeN8nTempHome('memberspot-n8n-queue-', encryptionKey);
+  const pkg = join(home.dir, 'pkg');
+  const extensions = join(pkg, 'ext');
+  mkdirSync(extensions, { recursive: true });
+  for (const part of ['nodes', 'credentials', 'shared']) {
+    const from = join(root, 'dist', part);
+    if (!existsSync(from)) throw new Error(`${from} is missing: run npm run build`);
+    cpSync(from, join(extensions, 'dist', part), { recursive: true });
+  }
+  symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'), 'dir');
+  const env: NodeJS.ProcessEnv = {
+    ...home.env,
+    N8N_CUSTOM_EXTENSIONS: extensions,
+    N8N_PORT: String(port),
+    N8N_LISTEN_ADDRESS: '127.0.0.1',
+    N8N_HOST: '127.0.0.1',
+    N8N_PROTOCOL: 'http',
+    WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+    N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
+    N8N_AI_ENABLED: 'false',
+    N8N_SECURE_COOKIE: 'false',
+  };
+  return { dir: home.dir, env, cleanup: home.cleanup };
+}
+
+export function writeJson(dir: string, name: string, value: unknown): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(value, null, 2));
+  return file;
+}
+
+export function runCli(version: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
+  return runN8nCli(n8nBin(version), args, env, timeoutMs);
+}
 
 const ENCRYPTION_KEY = 'memberspot-queue-e2e-encryption-key';
 
@@ -150,9 +231,8 @@ export interface QueueSetup {
 /** One process's environment: its own user folder and ports, the shared database, queue and key. */
 async function queueHome(setup: QueueSetup): Promise<{ home: N8nHome; port: number }> {
   const port = await freePort();
-  const home = makeHome(port);
+  const home = makeHome(port, ENCRYPTION_KEY);
   Object.assign(home.env, {
-    N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
     EXECUTIONS_MODE: 'queue',
     QUEUE_BULL_REDIS_HOST: '127.0.0.1',
     QUEUE_BULL_REDIS_PORT: String(setup.redis.port),
@@ -247,4 +327,126 @@ export async function startWorker(setup: QueueSetup, name: string, concurrency =
 /** The executions a worker started, by its log (n8n logs each job it picks up). */
 export function executionsStarted(worker: N8nProcess): number {
   return (worker.output().match(/Worker started execution/gi) ?? []).length;
+}
+
+export interface PurchaseFlow {
+  id: string;
+  /** The webhook path: POST /webhook/<hook>. */
+  hook: string;
+  /** The Memberspot credential the flow uses. */
+  credential: { id: string; name: string };
+}
+
+/**
+ * The shop's purchase webhook: Find User by Email (rate-limited; a new buyer is not found, and the run goes
+ * on), then Grant Access of `off_basic` with the purchase's order; answered when the run finished (200 with
+ * the grant, 500 when it failed). The body: `{ email, firstName, lastName, orderId }`.
+ */
+export function purchaseWorkflow(flow: PurchaseFlow) {
+  const credentials = { memberflowMemberspotApi: flow.credential };
+  const body = (field: string) => `={{ $('Purchase').item.json.body.${field} }}`;
+  return {
+    id: flow.id,
+    name: `Purchase to Memberspot (${flow.id})`,
+    active: false,
+    settings: { executionOrder: 'v1' },
+    nodes: [
+      {
+        id: 'a0000000-0000-4000-8000-000000000001',
+        name: 'Purchase',
+        type: 'n8n-nodes-base.webhook',
+        typeVersion: 2,
+        position: [0, 0],
+        webhookId: flow.hook,
+        parameters: { httpMethod: 'POST', path: flow.hook, responseMode: 'lastNode', options: {} },
+      },
+      {
+        id: 'a0000000-0000-4000-8000-000000000002',
+        name: 'Find User by Email',
+        type: NODE_TYPE,
+        typeVersion: 1,
+        position: [250, 0],
+        onError: 'continueRegularOutput',
+        parameters: { resource: 'user', operation: 'findByEmail', email: body('email') },
+        credentials,
+      },
+      {
+        id: 'a0000000-0000-4000-8000-000000000003',
+        name: 'Grant Access',
+        type: NODE_TYPE,
+        typeVersion: 1,
+        position: [500, 0],
+        parameters: {
+          resource: 'access',
+          operation: 'grant',
+          email: body('email'),
+          accessId: { __rl: true, mode: 'id', value: 'off_basic' },
+          firstName: body('firstName'),
+          lastName: body('lastName'),
+          orderId: body('orderId'),
+        },
+        credentials,
+      },
+    ],
+    connections: {
+      Purchase: { main: [[{ node: 'Find User by Email', type: 'main', index: 0 }]] },
+      'Find User by Email': { main: [[{ node: 'Grant Access', type: 'main', index: 0 }]] },
+    },
+  };
+}
+
+/** Imports the credentials and the purchase workflows into the shared database and activates them. */
+export async function importFlows(setup: QueueSetup, credentials: unknown[], flows: PurchaseFlow[]): Promise<void> {
+  const cli = await cliHome(setup);
+  try {
+    // The first command on an empty database runs n8n's migrations.
+    const check = (what: string, result: CliResult) => {
+      if (result.code !== 0) throw new Error(`n8n ${what} failed:\n${result.stdout}\n${result.stderr}`);
+    };
+    check('import:credentials', await runCli(setup.version, ['import:credentials', `--input=${writeJson(cli.dir, 'credentials.json', credentials)}`], cli.env, 300_000));
+    check('import:workflow', await runCli(setup.version, ['import:workflow', `--input=${writeJson(cli.dir, 'workflows.json', flows.map(purchaseWorkflow))}`], cli.env));
+    // import:workflow deactivates; update:workflow --active=true works in 1.x and (deprecated) in 2.x.
+    for (const flow of flows) check('update:workflow', await runCli(setup.version, ['update:workflow', `--id=${flow.id}`, '--active=true'], cli.env));
+  } finally {
+    cli.cleanup();
+  }
+}
+
+/**
+ * Waits until the main has registered a purchase webhook (n8n does so after its editor is up). The POST
+ * without an email runs the workflow on a worker, which sends nothing: both nodes refuse the input.
+ */
+export async function waitForPurchaseWebhook(mainUrl: string, flow: PurchaseFlow, timeoutMs = 120_000): Promise<void> {
+  const url = `${mainUrl}/webhook/${flow.hook}`;
+  await waitFor(`the webhook ${url}`, async () => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await response.text();
+    return response.status !== 404;
+  }, timeoutMs);
+}
+
+export interface Purchase {
+  email: string;
+  firstName: string;
+  lastName: string;
+  orderId: string;
+}
+
+export const purchases = (run: string, n: number): Purchase[] =>
+  Array.from({ length: n }, (_, i) => ({ email: `queue.${run}.${i}@example.com`, firstName: 'Q', lastName: `Buyer ${i}`, orderId: `Q-${run}-${i}` }));
+
+/** POSTs one purchase as a shop does; gives up after 3 minutes (status 0: the shop retries later). */
+export async function postPurchase(mainUrl: string, flow: PurchaseFlow, purchase: Purchase): Promise<number> {
+  try {
+    const response = await fetch(`${mainUrl}/webhook/${flow.hook}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(purchase),
+      signal: AbortSignal.timeout(180_000),
+    });
+    await response.text();
+    return response.status;
+  } catch {
+    return 0;
+  }
 }
