@@ -14,6 +14,9 @@
  * 5. Lifecycle (bench/lifecycle.ts): memory with a long-lived caller signal, cancelling many waiting calls.
  * 6. Latency (bench/latency.ts): the sandbox at 0, 100 and 300 ms per answer (quick: 300 ms only), the core,
  *    the n8n node and the Node-RED node side by side, and the floors as PASS/FAIL lines.
+ * 7. n8n queue mode (bench/queue.ts): purchases through a main and two workers, then one, the limit shared
+ *    through Redis (needs the pinned n8n and PostgreSQL: npm run setup:e2e, scripts/setup-queue.sh).
+ *    `--queue-only` runs this one alone; `--queue-repeat N` adds the two-worker load N times in a row.
  */
 import { Pool } from 'undici';
 import { parseArgs } from 'node:util';
@@ -23,6 +26,7 @@ import { runNodeRed } from './node-red';
 import { latencyBenchmarks, printLatency } from './latency';
 import { closeN8nEngine, memberspotOutput, n8nCliBin, N8N_CLI_VERSION, runHttpRequestNode, runMemberspotNode } from './n8n';
 import { lifecycleRows } from './lifecycle';
+import { queueRows } from './queue';
 
 const KEY = 'bench-key-0123456789';
 const LIMIT = 4;
@@ -308,9 +312,17 @@ async function memory(grants: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, 'queue-only': { type: 'boolean', default: false }, 'queue-repeat': { type: 'string', default: '0' } },
+  });
   const quick = values.quick;
   const rows: Row[] = [];
+  const queueRepeat = Number(values['queue-repeat']);
+  if (values['queue-only']) {
+    rows.push(...(await queueRows(quick, queueRepeat)));
+    printRows(rows, quick);
+    return;
+  }
   const calls = quick ? 40 : 400;
   rows.push(await rateLimitedOurs(calls));
   rows.push(await rateLimitedN8n(calls));
@@ -324,6 +336,12 @@ async function main(): Promise<void> {
   closeN8nEngine();
   rows.push(await memory(quick ? 2000 : 20_000));
   rows.push(...(await lifecycleRows(quick)));
+  rows.push(...(await queueRows(quick, queueRepeat)));
+  printRows(rows, quick);
+  printLatency(latency, quick);
+}
+
+function printRows(rows: Row[], quick: boolean): void {
   console.log(`\nMemberspot core benchmarks (${quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
   for (const row of rows) {
     console.log(`## ${row.benchmark}`);
@@ -331,7 +349,6 @@ async function main(): Promise<void> {
     for (const [name, value] of Object.entries(row.figures)) console.log(`| ${name} | ${value} |`);
     console.log('');
   }
-  printLatency(latency, quick);
 }
 
 main().catch((error) => {

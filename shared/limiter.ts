@@ -5,7 +5,9 @@
  * AccountLimiter, whichever node, flow or execution created it. It has two lanes:
  * - `limited`: the endpoints Memberspot limits to N requests per second (default 4). Requests are spaced
  *   slightly wider than 1000/N ms, so that no 1-second window at the server ever sees more than N even
- *   with a little network jitter, while using about 96% of the limit.
+ *   with a little network jitter, while using about 96% of the limit. And a call starts only when the 4th
+ *   call before it went on the wire more than a second ago (./sendWindow), so a call that reaches the wire
+ *   late cannot crowd the next ones into one second.
  * - `general`: everything else, sent at once (the transport's connection pool bounds concurrency).
  * A 429 slows a lane down (the general lane then spaces requests too); successes bring it back.
  * The lanes themselves are in ./lane (their queue in ./waitQueue), the Redis side in ./redisLane.
