@@ -171,7 +171,13 @@ export async function startPostgres(): Promise<Postgres> {
       return result.stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
     },
     async stop() {
-      // SIGINT: Postgres's fast shutdown.
+      // SIGINT to the postmaster itself (runuser does not pass signals on): Postgres's fast shutdown. The
+      // postmaster's pid is the first line of postmaster.pid.
+      try {
+        process.kill(Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]), 'SIGINT');
+      } catch {
+        server.kill('SIGINT');
+      }
       await stopProcess(server, 'SIGINT');
       rmSync(dir, { recursive: true, force: true });
     },
