@@ -91,12 +91,12 @@ it('keeps the spacing between what goes on the wire when processes stall (their 
 }, 60_000);
 
 it('keeps the window at the server when each process\'s first call reaches the wire late (a cold lane)', async () => {
-  // Each of three processes sends its first lookup 150 ms after its turn (the cluster's spacing has 100 ms
+  // Each of three processes sends its first lookup 100 ms after its turn (the cluster's spacing has 60 ms
   // of margin per four calls: this is more). Planned from the turns, the 5th call reached the server less
   // than a second after the 1st; the send gate in Redis now keeps the window from when each call was sent.
   const calls = 8;
   const workers = [0, 1, 2].map(() =>
-    fork(path.join(__dirname, 'worker.js'), [env.sandbox.url, API_KEY, redisUrl, String(calls), '0', '150'], { stdio: 'inherit' }),
+    fork(path.join(__dirname, 'worker.js'), [env.sandbox.url, API_KEY, redisUrl, String(calls), '0', '100'], { stdio: 'inherit' }),
   );
   await new Promise((r) => setTimeout(r, 500));
   const results = workers.map((w) => once(w, 'message').then(([m]) => m as { ok: number; failed: number; warnings: string[]; crash?: string }));
