@@ -6,6 +6,7 @@
  *
  * - Load: 80 purchases POSTed at once (Find User by Email, rate-limited, then Grant Access): no 429, never
  *   more than 4 rate-limited calls in any sliding second, one grant per purchase, both workers ran some.
+ * - A grant that fails on a worker is answered non-2xx by the main; the shop's retry grants.
  * - A worker dies (SIGKILL) in the middle of 80: every purchase ends with its grant and a 2xx answer, or
  *   with a non-2xx answer (the shop retries); never a 2xx without the grant. Re-sending the failed ones
  *   grants every purchase.
@@ -107,6 +108,17 @@ describe.each(VERSIONS)('n8n %s in queue mode (main + 2 workers, Postgres, Redis
     expect(ran.reduce((a, b) => a + b, 0)).toBe(80);
     for (const count of ran) expect(count).toBeGreaterThan(0);
   }, 600_000);
+
+  it('a grant that fails on the worker is answered non-2xx by the main (the shop retries), and the retry grants', async () => {
+    const [purchase] = purchases('fault', 1);
+    // The lookup passes (a delay of 0), the grant is refused (400: not retried).
+    sandbox.script({ delayMs: 0 }, { status: 400 });
+    const failed = await post('shared', purchase);
+    expect(failed).toBeGreaterThanOrEqual(400);
+    expect(granted(purchase)).toBe(false);
+    expect(await post('shared', purchase)).toBe(200);
+    expect(granted(purchase)).toBe(true);
+  }, 120_000);
 
   it('Redis restarts while the workers are idle: the next purchases go through, within the limit', async () => {
     await redis.restart();
