@@ -200,7 +200,7 @@ export async function startRedis(): Promise<Redis> {
     server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     server.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    server.on('error', () => undefined);
+    server.on('error', (error) => (output += `redis-server could not be started (bash scripts/setup-queue.sh installs Debian's): ${error.message}`));
     await waitFor('redis-server', () => output.includes('Ready to accept connections'), 10_000, () => output);
   };
   await start();

@@ -57,6 +57,7 @@ beforeAll(async () => {
   const port = await freePort();
   redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  redis.on('error', (error) => (output += `redis-server could not be started (bash scripts/setup-queue.sh installs Debian's): ${error.message}`));
   redis.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i += 1) await new Promise((r) => setTimeout(r, 50));
   expect(output).toContain('Ready to accept connections');
