@@ -19,6 +19,10 @@
  *    wall time, requests, heap growth, state size; the floors as PASS/FAIL lines.
  * 8. memberspot-migrate (bench/migrate.ts): modules per second, time and heap for a realistic blueprint of 500
  *    modules and for a 10 MB blueprint, converted to both hosts.
+ * 9. n8n queue mode (bench/queue.ts): purchases through a main and two workers, then one, the limit shared
+ *    through Redis (needs the pinned n8n and PostgreSQL: npm run setup:e2e, scripts/setup-queue.sh).
+ *    Full run only (or `--queue-only`, which runs this one alone, quick or not); `--queue-repeat N` adds the
+ *    two-worker load N times in a row.
  */
 import { Pool } from 'undici';
 import { parseArgs } from 'node:util';
@@ -30,6 +34,7 @@ import { closeN8nEngine, memberspotOutput, n8nCliBin, N8N_CLI_VERSION, runHttpRe
 import { lifecycleRows } from './lifecycle';
 import { migrateRows } from './migrate';
 import { pollBenchmarks, printPoll } from './poll';
+import { queueRows } from './queue';
 
 const KEY = 'bench-key-0123456789';
 const LIMIT = 4;
@@ -315,13 +320,26 @@ async function memory(grants: number): Promise<Row> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, poll: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      poll: { type: 'boolean', default: false },
+      'queue-only': { type: 'boolean', default: false },
+      'queue-repeat': { type: 'string', default: '0' },
+    },
+  });
   const quick = values.quick;
   if (values.poll) {
     printPoll(await pollBenchmarks(quick));
     return;
   }
   const rows: Row[] = [];
+  const queueRepeat = Number(values['queue-repeat']);
+  if (values['queue-only']) {
+    rows.push(...(await queueRows(quick, queueRepeat)));
+    printRows(rows, quick);
+    return;
+  }
   const calls = quick ? 40 : 400;
   rows.push(await rateLimitedOurs(calls));
   rows.push(await rateLimitedN8n(calls));
@@ -337,6 +355,15 @@ async function main(): Promise<void> {
   rows.push(...(await lifecycleRows(quick)));
   rows.push(...(await migrateRows(quick)));
   const polls = await pollBenchmarks(quick);
+  // About 1.5 minutes (Postgres and three n8n processes start): in the full run only, to keep CI's quick run
+  // within its budget; the queue-mode e2e suite prints the same figures in every CI run.
+  if (!quick) rows.push(...(await queueRows(quick, queueRepeat)));
+  printRows(rows, quick);
+  printLatency(latency, quick);
+  printPoll(polls);
+}
+
+function printRows(rows: Row[], quick: boolean): void {
   console.log(`\nMemberspot core benchmarks (${quick ? 'quick' : 'full'} run, Node ${process.version})\n`);
   for (const row of rows) {
     console.log(`## ${row.benchmark}`);
@@ -344,8 +371,6 @@ async function main(): Promise<void> {
     for (const [name, value] of Object.entries(row.figures)) console.log(`| ${name} | ${value} |`);
     console.log('');
   }
-  printLatency(latency, quick);
-  printPoll(polls);
 }
 
 main().catch((error) => {

@@ -4,8 +4,9 @@
 # - the unit, core, sandbox and Node-RED runtime suites, against Node-RED 5 (NODE_RED5_VERSION);
 # - the in-process n8n engine suite, against the newest n8n (N8N_NEWEST; n8n 2.36 and later need Node.js
 #   24; `latest`, 2.41.3, does not install here: it needs @n8n/agents 0.26.2, which the registry lacks);
-# - the end-to-end suites: that n8n's CLI, its Community Nodes install and its editor, and a Node-RED 5
-#   process and editor, each checking that the package loads without a warning about versions.
+# - the end-to-end suites: that n8n's CLI, its Community Nodes install and its editor, that n8n in queue
+#   mode (needs scripts/setup-queue.sh), and a Node-RED 5 process and editor, each checking that the package
+#   loads without a warning about versions.
 # The built package (npm run build) is what the suites load. `--install-only` installs the hosts and stops
 # (.ci/run does that while the other e2e setup runs).
 set -euo pipefail
@@ -49,6 +50,8 @@ MEMBERSPOT_N8N_DIR="$n8n_dir" "$node24" node_modules/.bin/jest test/n8n test/con
 echo "== end to end: n8n $n8n_newest (CLI, Community Nodes install, editor)"
 MEMBERSPOT_E2E_CACHE="$cache" N8N_VERSIONS="$n8n_newest" MEMBERSPOT_SCREENSHOT_DIR="$shots" \
   "$node24" node_modules/.bin/jest -c test/e2e/jest.config.js test/e2e/n8n
-echo "== end to end: Node-RED 5 (process, editor)"
+echo "== end to end: n8n $n8n_newest in queue mode (Postgres, redis-server, a main and two workers)"
+MEMBERSPOT_E2E_CACHE="$cache" N8N_VERSIONS="$n8n_newest" "$node24" node_modules/.bin/jest -c test/e2e/jest.config.js test/e2e/queue
+echo "== end to end: Node-RED 5 (process, editor, several instances on one Redis)"
 MEMBERSPOT_NODE_RED_DIR="$node_red_dir" MEMBERSPOT_SCREENSHOT_DIR="$shots" \
   "$node24" node_modules/.bin/jest -c test/e2e/jest.config.js test/e2e/node-red

@@ -205,7 +205,7 @@ class Client implements MemberspotClient {
         // A call waiting for its turn leaves the queue when the client closes or the caller gives up.
         const scheduled = this.limiter.schedule(
           lane,
-          () =>
+          (sent) =>
             onWire(call, () => this.transport.request({
               method: request.method,
               path,
@@ -213,6 +213,7 @@ class Client implements MemberspotClient {
               body: request.body,
               timeoutMs: this.timeoutMs,
               signal: call.signal,
+              onSent: sent,
             })),
           { signal: abort, retry: attempt > 1 },
         );

@@ -30,6 +30,7 @@ export type { FieldIssue, MemberspotErrorCode } from './errors';
 export { accountId, limiterFor } from './limiter';
 export type { LimiterOptions } from './limiter';
 export { TransportError, parseBody } from './transport';
+export { tellWhenSent } from './httpSent';
 export type { Transport, TransportRequest, TransportResponse } from './transport';
 export { UndiciTransport } from './undiciTransport';
 export type { UndiciTransportOptions } from './undiciTransport';

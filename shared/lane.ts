@@ -1,11 +1,16 @@
 /**
  * One lane of an account's limiter (./limiter): the calls waiting for their turn, the spacing between
- * turns (wider after a 429, back to normal after successes) and the bound on calls in flight.
+ * turns (wider after a 429, back to normal after successes), the bound on calls in flight and, on the
+ * limited lane, the window between what goes on the wire (./sendWindow).
  */
 import Bottleneck from 'bottleneck';
 import { isCancelled, type Cancellable } from './abort';
 import { RedisLane, type Cluster } from './redisLane';
-import { WaitQueue, type Waiting } from './waitQueue';
+import { SendLog, type SendWindowSettings } from './sendWindow';
+import { WaitQueue, type Sent, type Waiting } from './waitQueue';
+
+/** An unthrottled lane keeps no window: nothing to tell when its calls are sent. */
+const NOTHING_TO_TELL: Sent = () => undefined;
 
 /** The slowest a lane gets after 429s; the retries themselves wait as long as Retry-After asks. */
 const MAX_SPACING_MS = 2_000;
@@ -45,15 +50,20 @@ export class LaneState {
   private floor = 0;
   private streak = 0;
   private lastSlowDown = 0;
+  /** The lane's last calls and when they went on the wire (only with a window). */
+  private readonly sends?: SendLog;
 
   constructor(
     private baseSpacing: number,
     /** Calls in flight at once; beyond it calls wait here, so that their timeout starts when they are sent. */
     private maxInFlight: number,
     cluster?: Cluster,
+    /** At most `count` calls on the wire per `ms` (the limited lane), whatever each call's delay after its turn. */
+    window?: SendWindowSettings,
   ) {
     this.spacing = baseSpacing;
-    if (cluster) this.redis = new RedisLane(cluster);
+    if (window) this.sends = new SendLog(window);
+    if (cluster) this.redis = new RedisLane(cluster, window);
   }
 
   /** Calls waiting for a turn (for tests and status). */
@@ -61,7 +71,11 @@ export class LaneState {
     return this.retries.length + this.fresh.length;
   }
 
-  schedule<T>(task: () => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
+  /**
+   * Runs the task in its turn. The task gets a function to call once its request is on the wire (see
+   * ./sendWindow); a task that never calls it counts as sent when it ends.
+   */
+  schedule<T>(task: (sent: Sent) => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
     const { signal } = options;
     return new Promise<T>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
@@ -75,12 +89,19 @@ export class LaneState {
       const entry: Waiting = {
         queued: false,
         signal,
-        start: () => {
+        start: (sent: Sent) => {
           signal?.removeEventListener('abort', cancel);
           this.inFlight += 1;
-          task()
+          let running: Promise<T>;
+          try {
+            running = task(sent);
+          } catch (error) {
+            running = Promise.reject(error);
+          }
+          running
             .then(resolve, reject)
             .finally(() => {
+              sent();
               this.inFlight -= 1;
               this.requestTurn();
             });
@@ -111,27 +132,43 @@ export class LaneState {
   private requestTurn(): void {
     if (this.inFlight >= this.maxInFlight) return;
     // An unthrottled lane starts calls at once, up to its bound on calls in flight.
-    while (this.spacing === 0 && this.waiting > 0 && this.inFlight < this.maxInFlight) this.next()?.start();
+    while (this.spacing === 0 && this.waiting > 0 && this.inFlight < this.maxInFlight) this.next()?.start(NOTHING_TO_TELL);
     if (this.spacing === 0 || this.turnPending || this.waiting === 0) return;
     this.turnPending = true;
     // A turn runs once, even when Redis hands it out after the lane gave up on Redis and took it locally.
     let ran = false;
-    const turn = async () => {
-      if (ran) return;
+    // `redisSent`: given when Redis handed out the turn; it tells Redis when this turn's call is on the wire
+    // (Redis then keeps the window for every process, and this process's own window is not asked).
+    const turn = async (redisSent?: Sent) => {
+      if (ran) return redisSent?.();
       ran = true;
       // bottleneck plans turns from its own schedule: after a turn that started late (a busy event loop),
       // the next one would come early. Never start turns closer than the spacing.
       const early = this.lastTurnAt + this.spacing - Date.now();
       if (early > 1) await new Promise((resolve) => setTimeout(resolve, early));
+      if (!redisSent) await this.sends?.ready();
       this.turnPending = false;
       this.lastTurnAt = Date.now();
-      if (this.inFlight < this.maxInFlight) this.next()?.start();
+      const entry = this.inFlight < this.maxInFlight ? this.next() : undefined;
+      if (entry) {
+        const sentHere = this.sends?.record();
+        let told = false;
+        entry.start(() => {
+          if (told) return;
+          told = true;
+          sentHere?.();
+          redisSent?.();
+        });
+      } else {
+        // No call took the turn: Redis must not wait for one to go on the wire.
+        redisSent?.();
+      }
       this.requestTurn();
     };
     void this.takeTurn(turn);
   }
 
-  private async takeTurn(turn: () => Promise<void>): Promise<void> {
+  private async takeTurn(turn: (redisSent?: Sent) => Promise<void>): Promise<void> {
     if (this.redis?.available) {
       this.lastTurnLocal = false;
       try {
@@ -149,7 +186,13 @@ export class LaneState {
     }
     this.lastTurnLocal = true;
     this.local ??= new Bottleneck({ minTime: this.spacing, maxConcurrent: null });
-    return this.local.schedule(turn);
+    return this.local.schedule(() => turn());
+  }
+
+  /** A new rate on the limited lane: its window follows. */
+  setWindow(window: SendWindowSettings): void {
+    this.sends?.set(window);
+    this.redis?.setWindow(window);
   }
 
   setBase(spacing: number): void {

@@ -103,9 +103,12 @@ export function acquireRedis(url: string): Bottleneck.IORedisConnection {
 }
 
 /**
- * The send gate (see RedisLane): in one step on Redis's own clock, either records "a call of this lane goes
- * on the wire now" and answers 0, or, when the last recorded send is less than `spacing` ms ago, records
- * nothing and answers how many ms are left. (TIME before a write is allowed in scripts since Redis 5.)
+ * The send gate (see RedisLane), in one step on Redis's own clock. KEYS[1]: when the gate last let a call
+ * through; KEYS[2]: the lane's last ARGV[2] calls, newest first, each `p:<let through at>:<token>` until
+ * it is on the wire, then `s:<sent at>`. Answers 0 and records the call when it may go now, else the ms to
+ * wait: until the last call let through is ARGV[1] ms ago, until the ARGV[2]-th last call was sent
+ * ARGV[3] ms ago, or (5 ms steps) until that call is sent, for at most ARGV[5] ms after it was let
+ * through. (TIME before a write is allowed in scripts since Redis 5.)
  */
 const SEND_GATE = `
 local t = redis.call('TIME')
@@ -113,14 +116,58 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local last = tonumber(redis.call('GET', KEYS[1]) or '0')
 local left = last + tonumber(ARGV[1]) - now
 if left > 0 then return left end
+local count = tonumber(ARGV[2])
+if count > 0 then
+  local oldest = redis.call('LINDEX', KEYS[2], count - 1)
+  if oldest then
+    local kind, at = string.match(oldest, '^(%a):(%d+)')
+    at = tonumber(at)
+    if kind == 'p' and now - at < tonumber(ARGV[5]) then return 5 end
+    local wait = at + tonumber(ARGV[3]) - now
+    if wait > 0 then return wait end
+  end
+  redis.call('LPUSH', KEYS[2], 'p:' .. now .. ':' .. ARGV[4])
+  redis.call('LTRIM', KEYS[2], 0, count - 1)
+  redis.call('PEXPIRE', KEYS[2], 60000)
+end
 redis.call('SET', KEYS[1], now, 'PX', 60000)
 return 0`;
 
-/** Asks the send gate of `key` (the URL's link must be acquired). Rejects when Redis fails. */
-export async function reserveSend(url: string, key: string, spacing: number): Promise<number> {
+/** The call let through with ARGV[1] is on the wire now: its entry in KEYS[1] becomes `s:<now>`. */
+const MARK_SENT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local suffix = ':' .. ARGV[1]
+local entries = redis.call('LRANGE', KEYS[1], 0, -1)
+for i, entry in ipairs(entries) do
+  if string.sub(entry, 1, 2) == 'p:' and string.sub(entry, -#suffix) == suffix then
+    redis.call('LSET', KEYS[1], i - 1, 's:' .. now)
+    return 1
+  end
+end
+return 0`;
+
+export interface SendGateArgs {
+  spacing: number;
+  count: number;
+  windowMs: number;
+  token: string;
+  holdMs: number;
+}
+
+/** Asks the send gate of lane `key` (the URL's link must be acquired). Rejects when Redis fails. */
+export async function reserveSend(url: string, key: string, gate: SendGateArgs): Promise<number> {
   const link = links().get(linkKey(url));
   if (!link) throw new Error('the Redis connection is closed');
-  return Number(await link.client.eval(SEND_GATE, 1, key, String(spacing)));
+  const args = [gate.spacing, gate.count, gate.windowMs, gate.token, gate.holdMs].map(String);
+  return Number(await link.client.eval(SEND_GATE, 2, `${key}:sent`, `${key}:window`, ...args));
+}
+
+/** Tells the send gate of lane `key` that the call let through with `token` is on the wire. */
+export async function markSent(url: string, key: string, token: string): Promise<void> {
+  const link = links().get(linkKey(url));
+  if (!link) throw new Error('the Redis connection is closed');
+  await link.client.eval(MARK_SENT, 1, `${key}:window`, token);
 }
 
 export async function releaseRedis(url: string): Promise<void> {

@@ -4,7 +4,10 @@
  * the process's own limit, a warning says so, and Redis is tried again 30 seconds later.
  */
 import Bottleneck from 'bottleneck';
+import { randomBytes } from 'node:crypto';
 import { REDIS_READY_TIMEOUT_MS, withTimeout } from './redis';
+import { SEND_HOLD_MS, type SendWindowSettings } from './sendWindow';
+import type { Sent } from './waitQueue';
 
 /** After Redis failed, how long to use the local limit before trying Redis again. */
 const REDIS_RETRY_MS = 30_000;
@@ -25,10 +28,24 @@ export interface Cluster {
   display: string;
   connect(): Bottleneck.IORedisConnection;
   /** The send gate on this Redis (./redis reserveSend): 0 when this call may go now, else ms left. */
-  reserveSend(key: string, spacing: number): Promise<number>;
+  reserveSend(key: string, gate: SendGate): Promise<number>;
+  /** Tells the send gate that the call let through with `token` is on the wire now (./redis markSent). */
+  markSent(key: string, token: string): Promise<void>;
   release(): Promise<void>;
   /** `fallback`: true when the lane falls back to the local limit, false when Redis is back. */
   warn(message: string, fallback: boolean): void;
+}
+
+/** What the send gate keeps: the spacing between calls let through, and the window between calls sent. */
+export interface SendGate {
+  spacing: number;
+  /** Calls per window (0: no window). */
+  count: number;
+  windowMs: number;
+  /** Marks this call in the window until it is sent. */
+  token: string;
+  /** How long a call let through but not yet sent holds the window (./sendWindow SEND_HOLD_MS). */
+  holdMs: number;
 }
 
 export class RedisLane {
@@ -43,22 +60,49 @@ export class RedisLane {
   /** The lane's spacing as last given: the send gate keeps it between sends. */
   private spacing = 0;
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(
+    private readonly cluster: Cluster,
+    private window?: SendWindowSettings,
+  ) {}
 
   /**
-   * Holds a turn until the lane's last send, by any process, is at least the spacing ago. bottleneck plans
-   * each turn from its own schedule in Redis, so a process whose timer fired late (a busy machine) would
-   * send close to the next process's planned turn: both calls then reach Memberspot less than the spacing
-   * apart. The gate records the send on Redis's clock at the moment it lets the call go, so the spacing
-   * holds between what goes on the wire, whatever the lateness before. A Redis failure here fails the turn
-   * (before the call ran), and the lane falls back to its local limit.
+   * Holds a turn until the lane's last call let through, by any process, is at least the spacing ago, and
+   * until the window allows one more call on the wire (./sendWindow). bottleneck plans each turn from its
+   * own schedule in Redis, so a process whose timer fired late (a busy machine) would send close to the
+   * next process's planned turn, and a call that reaches the wire late (a cold lane's first call) would
+   * crowd the calls after it: both then reach Memberspot too close together. The gate works on Redis's
+   * clock: it records each call it lets through, and the call records when it is on the wire
+   * (markSent), so the window holds between what goes on the wire, whatever the lateness before. A Redis
+   * failure here fails the turn (before the call ran), and the lane falls back to its local limit.
+   * Resolves with the call's token for markSent.
    */
-  private async gate(): Promise<void> {
+  private async gate(): Promise<string> {
+    const token = randomBytes(6).toString('hex');
     for (;;) {
-      const left = await this.cluster.reserveSend(`${this.cluster.id}:sent`, this.spacing);
-      if (!(left > 0)) return;
+      const left = await this.cluster.reserveSend(this.cluster.id, {
+        spacing: this.spacing,
+        count: this.window?.count ?? 0,
+        windowMs: this.window?.ms ?? 0,
+        token,
+        holdMs: SEND_HOLD_MS,
+      });
+      if (!(left > 0)) return token;
       await new Promise((resolve) => setTimeout(resolve, left));
     }
+  }
+
+  /** The call let through with `token` is on the wire; a Redis failure here only makes the gate hold longer. */
+  private sent(token: string): Sent {
+    let told = false;
+    return () => {
+      if (told) return;
+      told = true;
+      this.cluster.markSent(this.cluster.id, token).catch(() => undefined);
+    };
+  }
+
+  setWindow(window: SendWindowSettings): void {
+    this.window = window;
   }
 
   /** False for a while after Redis failed: the lane then uses its local limit without asking Redis. */
@@ -67,7 +111,7 @@ export class RedisLane {
   }
 
   /** Runs the task when Redis hands out a turn; rejects when Redis fails (the task then has not run). */
-  async schedule<T>(task: () => Promise<T>, spacing: number): Promise<T> {
+  async schedule<T>(task: (sent: Sent) => Promise<T>, spacing: number): Promise<T> {
     const { cluster } = this;
     let clustered = this.#clustered;
     if (!clustered) {
@@ -90,7 +134,7 @@ export class RedisLane {
     let result: T;
     try {
       result = await withTimeout(
-        Promise.race([clustered.schedule(() => this.gate().then(task)), failed]),
+        Promise.race([clustered.schedule(() => this.gate().then((token) => task(this.sent(token)))), failed]),
         REDIS_TURN_TIMEOUT_MS,
         `no turn handed out within ${REDIS_TURN_TIMEOUT_MS / 1000} s`,
       );

@@ -15,6 +15,12 @@ export interface TransportRequest {
   /** Give up waiting for the answer after this long. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Called once when the request is on the wire (written to its connection). The rate limit keeps its
+   * window from that moment (./sendWindow); a transport that cannot tell never calls it, and the request
+   * then counts as sent when its answer came.
+   */
+  onSent?: () => void;
 }
 
 export interface TransportResponse {

@@ -1,4 +1,4 @@
-import { Pool, errors } from 'undici';
+import { Pool, errors, type Dispatcher } from 'undici';
 import { CLOSE_GRACE_MS } from './abort';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_CONNECTIONS } from './options';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from './transport';
@@ -19,24 +19,52 @@ const INVALID_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', '
 
 interface SharedPool {
   pool: Pool;
+  /** The pool, telling each request's `onSent` when undici writes it to a connection. */
+  sending: Dispatcher;
   users: number;
 }
+
+/** Where a request's `onSent` rides along in undici's dispatch options. */
+const ON_SENT = Symbol('onSent');
+
+/**
+ * Calls the request's `onSent` when undici starts the request on a connection (its `onRequestStart`,
+ * `onConnect` in undici's older handler form): right before it writes the request, after any wait for a
+ * free or new connection.
+ */
+const sentInterceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (options, handler) => {
+  const onSent = (options as { [ON_SENT]?: () => void })[ON_SENT];
+  if (!onSent) return dispatch(options, handler);
+  const tell = (name: string) => (...args: unknown[]) => {
+    onSent();
+    const own = (handler as unknown as Record<string, ((...a: unknown[]) => unknown) | undefined>)[name];
+    return own?.apply(handler, args);
+  };
+  const wrapped = new Proxy(handler, {
+    get(target, property, receiver) {
+      if (property === 'onRequestStart' || property === 'onConnect') {
+        return (target as unknown as Record<string, unknown>)[property] === undefined ? undefined : tell(property);
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return dispatch(options, wrapped);
+};
 
 /** One keep-alive pool per origin and connection settings, shared by every transport in the process. */
 const pools = new Map<string, SharedPool>();
 
-function acquirePool(origin: string, connections: number, connectTimeoutMs: number): { key: string; pool: Pool } {
+function acquirePool(origin: string, connections: number, connectTimeoutMs: number): { key: string; pool: Pool; sending: Dispatcher } {
   const key = `${origin}|${connections}|${connectTimeoutMs}`;
   let shared = pools.get(key);
   if (!shared || shared.pool.destroyed || shared.pool.closed) {
-    shared = {
-      pool: new Pool(origin, { connections, connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 30_000 }),
-      users: 0,
-    };
+    const pool = new Pool(origin, { connections, connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 30_000 });
+    shared = { pool, sending: pool.compose(sentInterceptor), users: 0 };
     pools.set(key, shared);
   }
   shared.users += 1;
-  return { key, pool: shared.pool };
+  return { key, pool: shared.pool, sending: shared.sending };
 }
 
 async function releasePool(key: string, pool: Pool): Promise<void> {
@@ -57,6 +85,7 @@ export class UndiciTransport implements Transport {
   private readonly basePath: string;
   private readonly poolKey: string;
   private readonly pool: Pool;
+  private readonly sending: Dispatcher;
   private readonly headers: () => Record<string, string>;
   private closed = false;
 
@@ -66,9 +95,10 @@ export class UndiciTransport implements Transport {
       throw new TypeError(`The base URL must start with https:// or http://, not ${url.protocol}`);
     }
     this.basePath = url.pathname.replace(/\/+$/, '');
-    const { key, pool } = acquirePool(url.origin, options.connections ?? DEFAULT_CONNECTIONS, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    const { key, pool, sending } = acquirePool(url.origin, options.connections ?? DEFAULT_CONNECTIONS, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
     this.poolKey = key;
     this.pool = pool;
+    this.sending = sending;
     // A closure, not a property: the key must not show up when the transport is logged or inspected.
     const apiKey = options.apiKey;
     this.headers = () => ({ 'x-api-key': apiKey });
@@ -92,7 +122,7 @@ export class UndiciTransport implements Transport {
     if (request.signal?.aborted) onAbort();
     const signal = timeout?.signal ?? request.signal;
     try {
-      const response = await this.pool.request({
+      const options = {
         method: request.method,
         path: this.basePath + request.path,
         headers,
@@ -100,7 +130,9 @@ export class UndiciTransport implements Transport {
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
         signal,
-      });
+        ...(request.onSent ? { [ON_SENT]: request.onSent } : {}),
+      };
+      const response = await (request.onSent ? this.sending : this.pool).request(options);
       const text = await response.body.text();
       const responseHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(response.headers)) {

@@ -1,9 +1,13 @@
 /** The queue of calls waiting for their turn in a limiter lane (./lane). */
 import type { Cancellable } from './abort';
 
+/** Called when a started call is on the wire (written to the connection), or has ended without it. */
+export type Sent = () => void;
+
 /** A call waiting for its turn in a lane: a node of the lane's doubly linked queue. */
 export interface Waiting {
-  start(): void;
+  /** Starts the call; `sent` is called once it is on the wire (./lane keeps the window from it). */
+  start(sent: Sent): void;
   signal?: Cancellable;
   prev?: Waiting;
   next?: Waiting;

@@ -6,7 +6,7 @@
  * answer goes to the core like any other status.
  */
 import { NodeOperationError, type IExecuteFunctions, type IHttpRequestMethods, type IHttpRequestOptions, type ILoadOptionsFunctions, type IPollFunctions } from 'n8n-workflow';
-import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared';
+import { parseBody, tellWhenSent, TransportError, type Transport, type TransportRequest, type TransportResponse } from '../../shared';
 
 /** The credential type's name (not `memberspotApi`: another community package uses that one). */
 export const CREDENTIAL_TYPE = 'memberflowMemberspotApi';
@@ -126,7 +126,10 @@ export function n8nTransport(context: RequestContext, baseUrl: () => string): Tr
 			if (request.signal) options.abortSignal = request.signal;
 			let response: { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
 			try {
-				response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options)) as typeof response;
+				// The limiter keeps its window from when the request is on the wire (shared/httpSent).
+				response = (await tellWhenSent(request.onSent, () =>
+					context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options),
+				)) as typeof response;
 			} catch (error) {
 				const transportError = toTransportError(error);
 				if (transportError) throw transportError;

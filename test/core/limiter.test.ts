@@ -1,7 +1,7 @@
 /**
  * The per-account limiter keeps rate-limited calls within Memberspot's limit in every 1-second window.
  */
-import { accountId, limiterFor } from '../../shared';
+import { accountId, limiterFor, UndiciTransport, type Transport } from '../../shared';
 import { API_KEY, maxInWindow, useSandbox } from '../helpers/sandbox';
 
 const env = useSandbox();
@@ -20,6 +20,38 @@ it('never sends more than 4 rate-limited calls in any 1-second window, and cause
   expect(results).toHaveLength(14);
   const sent = arrivals('/v1/users/find-by-mail');
   expect(sent).toHaveLength(14);
+  expect(sent.filter((r) => r.status === 429)).toHaveLength(0);
+  expect(maxInWindow(sent.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
+});
+
+/**
+ * The sandbox over real HTTP, but the first request reaches the wire `delayMs` after its turn (a host that
+ * reads its credential and opens its first connection first, a busy event loop); the others at once.
+ */
+function delayingFirstCall(delayMs: number): Transport {
+  const inner = new UndiciTransport({ baseUrl: env.sandbox.url, apiKey: API_KEY });
+  let first = true;
+  return {
+    async request(request) {
+      if (first) {
+        first = false;
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+      return inner.request(request);
+    },
+    close: () => inner.close(),
+  };
+}
+
+it.each([
+  ['tells when it is on the wire', (t: Transport) => t],
+  ['cannot tell when it is on the wire (counted at its answer)', (t: Transport): Transport => ({ request: ({ onSent: _, ...r }) => t.request(r), close: () => t.close!() })],
+])('keeps the window at the server when the first call of a burst reaches the wire 100 ms after its turn (transport %s)', async (_, wrap) => {
+  const client = env.client({ transport: wrap(delayingFirstCall(100)) });
+  const results = await Promise.all(Array.from({ length: 9 }, () => client.execute('findUserByEmail', { email: 'anna.schmidt@example.com' })));
+  expect(results).toHaveLength(9);
+  const sent = arrivals('/v1/users/find-by-mail');
+  expect(sent).toHaveLength(9);
   expect(sent.filter((r) => r.status === 429)).toHaveLength(0);
   expect(maxInWindow(sent.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
 });

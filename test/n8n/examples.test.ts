@@ -68,6 +68,18 @@ describe.each(Object.keys(examples))('%s', (id) => {
       for (const target of outputs.main?.flat() ?? []) expect(example.nodes.map((n) => n.name)).toContain(target?.node);
     }
   });
+  // A shop or caller that sent the webhook learns of a failed grant only from the answer: a webhook
+  // answered on arrival says 200 even when the run then fails, and the purchase is lost (issue 22). The
+  // Shop Webhook Trigger answers after the run (test/e2e/n8n/shop.e2e: a failing grant is answered 5xx).
+  it('answers its webhook only when the run finished (Shop Webhook Trigger, "When Last Node Finishes" or Respond to Webhook)', () => {
+    const start = example.nodes[0];
+    if (start.type === MEMBERSPOT_TRIGGER) return expect(start.type).toBe(MEMBERSPOT_TRIGGER);
+    if (start.type === SHOP_TRIGGER) return expect(start.type).toBe(SHOP_TRIGGER);
+    expect(start.type).toBe('n8n-nodes-base.webhook');
+    const mode = String(start.parameters.responseMode);
+    expect(['lastNode', 'responseNode']).toContain(mode);
+    if (mode === 'responseNode') expect(example.nodes.some((n) => n.type === 'n8n-nodes-base.respondToWebhook')).toBe(true);
+  });
 });
 
 describe('run against the sandbox', () => {

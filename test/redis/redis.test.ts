@@ -90,6 +90,25 @@ it('keeps the spacing between what goes on the wire when processes stall (their 
   expect(maxInWindow(arrivals.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
 }, 60_000);
 
+it('keeps the window at the server when each process\'s first call reaches the wire late (a cold lane)', async () => {
+  // Each of three processes sends its first lookup 100 ms after its turn (the cluster's spacing has 60 ms
+  // of margin per four calls: this is more). Planned from the turns, the 5th call reached the server less
+  // than a second after the 1st; the send gate in Redis now keeps the window from when each call was sent.
+  const calls = 8;
+  const workers = [0, 1, 2].map(() =>
+    fork(path.join(__dirname, 'worker.js'), [env.sandbox.url, API_KEY, redisUrl, String(calls), '0', '100'], { stdio: 'inherit' }),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const results = workers.map((w) => once(w, 'message').then(([m]) => m as { ok: number; failed: number; warnings: string[]; crash?: string }));
+  for (const w of workers) w.send('go');
+  const reports = await Promise.all(results);
+  for (const report of reports) expect(report).toMatchObject({ ok: calls, failed: 0, warnings: [] });
+  const arrivals = env.requests().filter((r) => r.path.startsWith('/v1/users/find-by-mail'));
+  expect(arrivals.filter((r) => r.status === 429)).toHaveLength(0);
+  expect(arrivals).toHaveLength(3 * calls);
+  expect(maxInWindow(arrivals.map((r) => r.time), 1000)).toBeLessThanOrEqual(4);
+}, 60_000);
+
 it('falls back to the local limit with one warning when Redis cannot be reached, and every call succeeds', async () => {
   const warnings: string[] = [];
   const client = env.client({ redisUrl: 'redis://:hunter2-secret@127.0.0.1:9', onWarning: (m) => warnings.push(m) });
