@@ -1,6 +1,6 @@
 /**
  * Long-run bookkeeping of the core (issue 10, points 10 and 11), measured without any network: the client
- * gets an in-process Transport (the interface in shared/transport.ts) that answers 200 at once. Nothing is
+ * gets an in-process Transport (the interface in shared/http/transport.ts) that answers 200 at once. Nothing is
  * mocked here: what is measured is the client's and the limiter's own cost (signals, queues, errors), which
  * a real HTTP round trip would only hide.
  *

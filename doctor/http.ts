@@ -2,9 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request as undiciRequest } from 'undici';
 import { actions, type AnyAction } from '../shared/actions';
 import { withQuery } from '../shared/client';
-import { TransportError, parseBody } from '../shared/transport';
+import { TransportError, parseBody } from '../shared/http/transport';
 import type { ActionId, ApiRequest } from '../shared/types';
-import { UndiciTransport } from '../shared/undiciTransport';
+import { UndiciTransport } from '../shared/http/undiciTransport';
 import { parseInput } from '../shared/validation';
 
 export interface Answer {

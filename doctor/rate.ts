@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_REQUESTS_PER_SECOND } from '../shared/limiter';
+import { DEFAULT_REQUESTS_PER_SECOND } from '../shared/limits/limiter';
 import { describeOutcome, isAnswer, type Answer } from './http';
 import { unknownAddress, type Context } from './probes';
 
@@ -42,7 +42,7 @@ export async function probeRate(context: Context): Promise<void> {
       status: retryAfter === undefined ? 'differs' : 'holds',
       detail: `429 on call ${calls} (after ${calls - 1} answered calls in ${elapsed} ms), ${retryAfter === undefined ? 'without Retry-After: the nodes fall back to backoff with jitter' : `Retry-After: ${/^\d+$/.test(retryAfter) ? retryAfter : '(a date)'}`}`,
       decision,
-      file: 'shared/backoff.ts',
+      file: 'shared/http/backoff.ts',
     });
   }
   const names = [...headerNames].sort();
@@ -52,7 +52,7 @@ export async function probeRate(context: Context): Promise<void> {
     status: names.length === 0 ? 'holds' : 'differs',
     detail: names.length === 0 ? 'no RateLimit-* or X-RateLimit-* headers' : `the API sends ${names.join(', ')}, which the package does not read`,
     decision: '[D] only 429 / Retry-After signal the limit',
-    file: 'shared/limiter.ts',
+    file: 'shared/limits/limiter.ts',
   });
   const passed = throttled ? calls - 1 : undefined;
   context.checks.push({

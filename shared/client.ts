@@ -8,24 +8,24 @@
 import { actions, isActionId, type ActionOutput } from './actions';
 import type { JsonObject } from './actions/normalize';
 import { abortAll, CLOSE_GRACE_MS, endCall, isCancelled, onWire, settledWithin, startCall, untilAborted, withoutStack, type Call, type Cancellable } from './abort';
-import { backoffMs, retryAfterMs, sleep } from './backoff';
+import { backoffMs, retryAfterMs, sleep } from './http/backoff';
 import { asMemberspotError, cancelledError, httpFailure, refusedBeforeSending, transportFailure } from './errorMapping';
 import { ClientClosedError, MemberspotError, Redactor, redirectError, ValidationError } from './errors';
-import { accountId, limiterFor, type AccountLimiter, type Lane } from './limiter';
+import { accountId, limiterFor, type AccountLimiter, type Lane } from './limits/limiter';
 import { clientSettings, DEFAULT_CONNECTIONS, type ClientOptions, type ExecuteOptions, type ListAllOptions, type RetryEvent, type RetryOptions } from './options';
-import { TransportError, withQuery, type Transport, type TransportResponse } from './transport';
+import { TransportError, withQuery, type Transport, type TransportResponse } from './http/transport';
 import type { ActionDefinition, ActionId, ApiRequest } from './types';
-import { UndiciTransport } from './undiciTransport';
+import { UndiciTransport } from './http/undiciTransport';
 import { pagedItems } from './paging';
 import { blankGivenIssues, outsideBase, parseInput } from './validation';
-import { enterWrite, writeKeys } from './writeOrder';
+import { enterWrite, writeKeys } from './limits/writeOrder';
 
 // The paths other code imports these from.
 export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS } from './options';
 export type { ClientOptions, ExecuteOptions, ListAllOptions, RetryEvent, RetryOptions } from './options';
 export { apiMessage } from './errorMapping';
-export { retryAfterMs } from './backoff';
-export { withQuery } from './transport';
+export { retryAfterMs } from './http/backoff';
+export { withQuery } from './http/transport';
 
 export interface MemberspotClient {
   readonly baseUrl: string;

@@ -15,7 +15,7 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors';
-import type { TransportError, TransportResponse } from './transport';
+import type { TransportError, TransportResponse } from './http/transport';
 import type { ActionDefinition, ActionId, ApiRequest } from './types';
 
 const CLOSED_MID_CALL = 'The Memberspot client was closed before this call finished; a request already sent may have taken effect.';

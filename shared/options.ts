@@ -4,9 +4,9 @@
  * leaves nothing open behind it and nothing is sent.
  */
 import { Redactor, ValidationError } from './errors';
-import type { LimiterOptions } from './limiter';
-import { redisPassword, validateRedisUrl } from './redis';
-import type { Transport } from './transport';
+import type { LimiterOptions } from './limits/limiter';
+import { redisPassword, validateRedisUrl } from './limits/redis';
+import type { Transport } from './http/transport';
 import type { ActionId } from './types';
 
 export const DEFAULT_BASE_URL = 'https://api.memberspot.de';

@@ -126,7 +126,7 @@ export function n8nTransport(context: RequestContext, baseUrl: () => string): Tr
 			if (request.signal) options.abortSignal = request.signal;
 			let response: { statusCode?: number; status?: number; headers?: unknown; body?: unknown };
 			try {
-				// The limiter keeps its window from when the request is on the wire (shared/httpSent).
+				// The limiter keeps its window from when the request is on the wire (shared/http/httpSent).
 				response = (await tellWhenSent(request.onSent, () =>
 					context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options),
 				)) as typeof response;

@@ -213,6 +213,6 @@ describe('ioredis (13.6)', () => {
 
   it('is not loaded by a client without a Redis URL, and is loaded when Redis is used', () => {
     expect(loadedIoredis(`const { createClient } = require('./shared'); createClient({ apiKey: 'k-123456', baseUrl: 'http://127.0.0.1:9' }).close();`)).toBe(false);
-    expect(loadedIoredis(`const { acquireRedis, releaseRedis } = require('./shared/redis'); acquireRedis('redis://127.0.0.1:1'); void releaseRedis('redis://127.0.0.1:1');`)).toBe(true);
+    expect(loadedIoredis(`const { acquireRedis, releaseRedis } = require('./shared/limits/redis'); acquireRedis('redis://127.0.0.1:1'); void releaseRedis('redis://127.0.0.1:1');`)).toBe(true);
   }, 60_000);
 });

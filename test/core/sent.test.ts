@@ -1,7 +1,7 @@
 /**
- * When a request is on the wire, as the limiter's send window needs it (shared/sendWindow): undici's
+ * When a request is on the wire, as the limiter's send window needs it (shared/limits/sendWindow): undici's
  * transport tells at the request's start on its connection; n8n's request helper (axios over Node's http)
- * is seen through Node's `http.client.request.start` channel (shared/httpSent). Real HTTP on 127.0.0.1.
+ * is seen through Node's `http.client.request.start` channel (shared/http/httpSent). Real HTTP on 127.0.0.1.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -4,7 +4,7 @@
  * earlier test's 429s have slowed this account's limiter.
  */
 import { ClientClosedError } from '../../shared';
-import { writesUnderWay } from '../../shared/writeOrder';
+import { writesUnderWay } from '../../shared/limits/writeOrder';
 import { rejectionOf, useSandbox } from '../helpers/sandbox';
 
 const env = useSandbox();

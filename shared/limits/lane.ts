@@ -4,7 +4,7 @@
  * limited lane, the window between what goes on the wire (./sendWindow).
  */
 import Bottleneck from 'bottleneck';
-import { isCancelled, type Cancellable } from './abort';
+import { isCancelled, type Cancellable } from '../abort';
 import { RedisLane, type Cluster } from './redisLane';
 import { SendLog, type SendWindowSettings } from './sendWindow';
 import { WaitQueue, type Sent, type Waiting } from './waitQueue';

@@ -2,10 +2,10 @@
  * What both host wrappers need beyond the client: resource names for grouping, turning host field values
  * into an action's input, the offer and property pickers, and a one-line error text.
  */
-import type { AnyAction } from './actions';
-import type { MemberspotClient } from './client';
-import { MemberspotError } from './errors';
-import type { Resource } from './types';
+import type { AnyAction } from '../actions';
+import type { MemberspotClient } from '../client';
+import { MemberspotError } from '../errors';
+import type { Resource } from '../types';
 
 /** Display names of the resources, in the order hosts list them. */
 export const resourceLabels: Readonly<Record<Resource, string>> = Object.freeze({

@@ -1,6 +1,6 @@
 import { Pool, errors, type Dispatcher } from 'undici';
-import { CLOSE_GRACE_MS } from './abort';
-import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_CONNECTIONS } from './options';
+import { CLOSE_GRACE_MS } from '../abort';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_CONNECTIONS } from '../options';
 import { parseBody, TransportError, type Transport, type TransportRequest, type TransportResponse } from './transport';
 
 export interface UndiciTransportOptions {

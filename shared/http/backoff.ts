@@ -2,8 +2,8 @@
  * How long a call waits before it is sent again: exponential backoff with jitter, or what a `Retry-After`
  * header asks for, and a wait that a cancelled call leaves at once.
  */
-import type { Cancellable } from './abort';
-import type { RetryOptions } from './options';
+import type { Cancellable } from '../abort';
+import type { RetryOptions } from '../options';
 
 /** Exponential backoff with jitter: a random delay between half and all of base * 2^(attempt-1), capped. */
 export function backoffMs(attempt: number, retry: Required<Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>>, random: () => number): number {

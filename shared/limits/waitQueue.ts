@@ -1,5 +1,5 @@
 /** The queue of calls waiting for their turn in a limiter lane (./lane). */
-import type { Cancellable } from './abort';
+import type { Cancellable } from '../abort';
 
 /** Called when a started call is on the wire (written to the connection), or has ended without it. */
 export type Sent = () => void;

@@ -18,14 +18,14 @@
  */
 import { createHash } from 'node:crypto';
 import { LaneState, type ScheduleOptions } from './lane';
-import { DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, validParallelRequests, validRate } from './options';
+import { DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, validParallelRequests, validRate } from '../options';
 import { acquireRedis, displayRedisUrl, markSent, releaseRedis, reserveSend, validateRedisUrl } from './redis';
 import { sendWindowFor } from './sendWindow';
 import type { Sent } from './waitQueue';
 import type { Cluster } from './redisLane';
 
 // The paths other code imports these from; they are defined in ./options and ./lane.
-export { DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, MAX_PARALLEL_REQUESTS, validParallelRequests } from './options';
+export { DEFAULT_PARALLEL_REQUESTS, DEFAULT_REQUESTS_PER_SECOND, MAX_PARALLEL_REQUESTS, validParallelRequests } from '../options';
 export type { ScheduleOptions } from './lane';
 
 export type Lane = 'limited' | 'general';

@@ -2,7 +2,7 @@
  * The Transport is the one place where a request leaves the process. The core talks to it through this
  * interface; Node-RED and scripts use the undici implementation, n8n adapts its own request helper.
  */
-import type { HttpMethod, QueryValue } from './types';
+import type { HttpMethod, QueryValue } from '../types';
 
 export interface TransportRequest {
   method: HttpMethod;
