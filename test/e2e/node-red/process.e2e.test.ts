@@ -30,12 +30,12 @@ function decryptCredentials(file: string): Record<string, Record<string, string>
   return JSON.parse(decipher.update(data.substring(32), 'base64', 'utf8') + decipher.final('utf8'));
 }
 
-it('loads the five node types of the package.json node-red section', async () => {
+it('loads the six node types of the package.json node-red section', async () => {
   const response = await red.admin('/nodes', { token: await red.token('admin'), headers: { accept: 'application/json' } });
   expect(response.status).toBe(200);
   const sets = (await response.json()) as Array<{ module: string; types: string[]; enabled: boolean; err?: string }>;
   const ours = sets.filter((s) => s.module === '@memberflow/n8n-nodes-memberspot');
-  expect(ours.flatMap((s) => s.types).sort()).toEqual(['memberspot', 'memberspot-config', 'memberspot-shop', 'memberspot-shop-config', 'memberspot-webhook']);
+  expect(ours.flatMap((s) => s.types).sort()).toEqual(['memberspot', 'memberspot-config', 'memberspot-poll', 'memberspot-shop', 'memberspot-shop-config', 'memberspot-webhook']);
   for (const set of ours) expect(set.err).toBeUndefined();
 });
 
